@@ -1,0 +1,57 @@
+"""Configuration defaults for Volunteer Hub.
+
+Every value can be overridden by an environment variable with the prefix
+``VOLUNTEER_HUB_``, for example ``VOLUNTEER_HUB_DATABASE_URL`` or
+``VOLUNTEER_HUB_MAIL_URL`` (read with Flask's ``from_prefixed_env``).
+"""
+
+from __future__ import annotations
+
+
+class Config:
+    """Settings for running the application."""
+
+    #: Signs sessions and CSRF tokens. When unset, a random key is generated
+    #: once and kept in ``instance/secret_key``.
+    SECRET_KEY: str | None = None
+
+    #: SQLAlchemy URL. When unset: SQLite at ``instance/volunteer_hub.sqlite3``.
+    #: ``postgresql://`` URLs use the psycopg 3 driver.
+    DATABASE_URL: str | None = None
+
+    #: SQLite: how long a writer waits for the write lock before giving up.
+    SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+    #: ``smtp://host:port`` or a folder for ``.eml`` files.
+    #: When unset: ``instance/mail/``.
+    MAIL_URL: str | None = None
+    MAIL_FROM = "Volunteer Hub <volunteer-hub@localhost>"
+    #: Seconds between two looks at the outbox in ``flask send-mail``.
+    MAIL_POLL_INTERVAL = 5
+    #: A message still undelivered after this many attempts is marked failed.
+    MAIL_MAX_ATTEMPTS = 8
+
+    #: Shown in the page header and in emails.
+    CAMPAIGN_NAME = "International Emergency Campaign to Free Iran's Political Prisoners"
+
+    #: Where people reach the site; used for links in emails.
+    BASE_URL = "http://127.0.0.1:5000"
+
+    #: Upcoming events shown per page on the home page.
+    EVENTS_PER_PAGE = 20
+
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    #: A form left open for a day still submits.
+    WTF_CSRF_TIME_LIMIT = 24 * 3600
+
+
+class TestConfig(Config):
+    """Settings for the test suite; tests add ``DATABASE_URL``."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"
+    WTF_CSRF_ENABLED = False
+    MAIL_FROM = "Volunteer Hub <hub@example.org>"
+    BASE_URL = "https://hub.example.org"

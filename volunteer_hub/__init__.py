@@ -1,0 +1,98 @@
+"""Volunteer Hub: RSVPs, volunteer sign-ups and calendar invites for a campaign."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from volunteer_hub.database import configure_sqlite
+from volunteer_hub.extensions import csrf, db, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, CLI, errors.
+
+    ``test_config`` replaces the environment: tests get ``config.TestConfig``
+    plus what they pass, and nothing from ``VOLUNTEER_HUB_*`` variables.
+    """
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    if test_config is None:
+        app.config.from_object("config.Config")
+        app.config.from_prefixed_env("VOLUNTEER_HUB")
+    else:
+        app.config.from_object("config.TestConfig")
+        app.config.from_mapping(test_config)
+    _complete_config(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+    from volunteer_hub import errors, models, security, templating  # noqa: F401 (models)
+    from volunteer_hub.demo.cli import seed_demo_command
+    from volunteer_hub.events.routes import bp as events_bp
+    from volunteer_hub.mail.cli import send_mail_command
+    from volunteer_hub.rsvps.routes import bp as rsvps_bp
+
+    app.register_blueprint(events_bp)
+    app.register_blueprint(rsvps_bp)
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(send_mail_command)
+    errors.register(app)
+    security.register(app)
+    templating.register(app)
+    return app
+
+
+def _complete_config(app: Flask) -> None:
+    """Fill in what depends on the instance folder and normalise URLs."""
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    config = app.config
+
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = _instance_secret_key(instance / "secret_key")
+
+    url = config.get("DATABASE_URL") or f"sqlite:///{instance / 'volunteer_hub.sqlite3'}"
+    if url.startswith(("postgresql://", "postgres://")):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    config["SQLALCHEMY_DATABASE_URI"] = url
+    config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+
+    if not config.get("MAIL_URL"):
+        config["MAIL_URL"] = str(instance / "mail")
+    config["BASE_URL"] = str(config["BASE_URL"]).rstrip("/")
+
+
+def _instance_secret_key(path: Path) -> str:
+    """A random key kept in the instance folder, so a newcomer needs no set-up
+    and sessions survive restarts. Production sets VOLUNTEER_HUB_SECRET_KEY."""
+    if not path.exists():
+        # Written aside and linked into place: of several workers starting at
+        # once, exactly one key wins and every worker reads that one.
+        draft = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as file:
+            file.write(secrets.token_hex(32))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip()

@@ -1,0 +1,109 @@
+"""Database plumbing shared by every feature: the model base, UTC timestamps,
+SQLite settings, and the write lock that capacity decisions take first."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+from typing import Any
+
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import DateTime, Engine, MetaData, event
+from sqlalchemy import Enum as SAEnum
+from sqlalchemy.orm import DeclarativeBase, registry
+from sqlalchemy.types import TypeDecorator
+
+#: Predictable constraint names, so migrations can name what they alter.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """The current time as an aware UTC datetime."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes stored in UTC; SQLite keeps them naive, so the zone is
+    put back on the way out."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use an aware datetime")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Model(DeclarativeBase):
+    """Base of every model."""
+
+    registry = registry(
+        metadata=MetaData(naming_convention=NAMING_CONVENTION),
+        type_annotation_map={
+            datetime: UTCDateTime(),
+            enum.Enum: SAEnum(enum.Enum, native_enum=False, length=20),
+        },
+    )
+
+
+db = SQLAlchemy(model_class=Model)
+
+
+def render_migration_type(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+    """Write ``UTCDateTime`` columns into migrations as plain
+    ``sa.DateTime(timezone=True)``, so migrations never import the app."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
+def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    """WAL mode, a busy timeout, enforced foreign keys, and transactions that
+    we begin ourselves, so that a writer can ask for ``BEGIN IMMEDIATE``.
+
+    pysqlite otherwise opens transactions lazily and only before writes, which
+    lets two requests read the same free seat and both take it.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        immediate = connection.get_execution_options().get("sqlite_immediate", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def begin_write() -> None:
+    """Start this request's transaction as a writer that decides on capacity.
+
+    On SQLite the transaction takes the database's write lock at once
+    (``BEGIN IMMEDIATE``), so no other writer can read the same counts in
+    between; on PostgreSQL the services lock the event row instead. It must
+    be the first database access of the transaction.
+    """
+    if db.session.in_transaction():
+        raise RuntimeError("begin_write() must come before the transaction's first query")
+    db.session.connection(execution_options={"sqlite_immediate": True})

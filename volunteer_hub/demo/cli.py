@@ -1,0 +1,22 @@
+"""``flask seed-demo``."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+
+from volunteer_hub.demo.seed import seed_demo
+from volunteer_hub.extensions import db
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo_command() -> None:
+    """Load the campaign's demo events (safe to run again)."""
+    added = seed_demo()
+    db.session.commit()
+    if added:
+        for event in added:
+            click.echo(f"Added {event.title}")
+    else:
+        click.echo("Demo events already present.")

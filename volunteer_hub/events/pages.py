@@ -1,0 +1,33 @@
+"""The public event page, rendered by the event route and again by the RSVP
+route when a form needs correcting."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from flask import render_template
+from flask.typing import ResponseReturnValue
+
+from volunteer_hub.events.services import accepts_rsvps
+from volunteer_hub.rsvps.services import places_left_by_venue
+
+if TYPE_CHECKING:
+    from volunteer_hub.events.models import Event
+    from volunteer_hub.rsvps.forms import RsvpForm
+
+
+def render_event(
+    event: Event, form: RsvpForm, status: int = 200, error: str | None = None
+) -> ResponseReturnValue:
+    """The event page with the RSVP form as it stands."""
+    return (
+        render_template(
+            "events/detail.html",
+            event=event,
+            form=form,
+            places_left=places_left_by_venue(event),
+            accepts_rsvps=accepts_rsvps(event),
+            error=error,
+        ),
+        status,
+    )

@@ -1,0 +1,72 @@
+"""Finding events as the public sees them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import abort
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from volunteer_hub.database import utcnow
+from volunteer_hub.events.models import Event, EventStatus, Venue
+from volunteer_hub.extensions import db
+
+
+def upcoming_events_query(now: datetime | None = None) -> Select[tuple[Event]]:
+    """Published events that have not ended (and cancelled ones, so people
+    learn of the cancellation), dated ones first, soonest first, then TBA."""
+    now = now or utcnow()
+    return (
+        select(Event)
+        .where(Event.status.in_([EventStatus.PUBLISHED, EventStatus.CANCELLED]))
+        .where(
+            or_(
+                Event.starts_at.is_(None),
+                func.coalesce(Event.ends_at, Event.starts_at) >= now,
+            )
+        )
+        .order_by(Event.starts_at.is_(None), Event.starts_at, Event.id)
+        .options(selectinload(Event.venues))
+    )
+
+
+def upcoming_events(page: int, per_page: int) -> Pagination:
+    """One page of upcoming events, venues loaded."""
+    return db.paginate(upcoming_events_query(), page=page, per_page=per_page, error_out=False)
+
+
+def get_public_event_or_404(slug: str) -> Event:
+    """A published (or cancelled) event by slug; drafts do not exist for the public."""
+    event = db.session.scalar(
+        select(Event)
+        .where(Event.slug == slug)
+        .where(Event.status != EventStatus.DRAFT)
+        .options(selectinload(Event.venues))
+    )
+    if event is None:
+        abort(404)
+    return event
+
+
+def has_ended(event: Event, now: datetime | None = None) -> bool:
+    """Whether the event is over; TBA events never are."""
+    end = event.ends_at or event.starts_at
+    return end is not None and end < (now or utcnow())
+
+
+def accepts_rsvps(event: Event, now: datetime | None = None) -> bool:
+    """Published and not over yet."""
+    return event.status is EventStatus.PUBLISHED and not has_ended(event, now)
+
+
+def lock_event(event: Event) -> None:
+    """Serialise capacity decisions for ``event``: a row lock on PostgreSQL.
+    On SQLite the transaction already holds the write lock (``begin_write``)."""
+    db.session.execute(select(Event.id).where(Event.id == event.id).with_for_update())
+
+
+def venue_of(event: Event, venue_id: int) -> Venue | None:
+    """The event's venue with ``venue_id``, or None if it is not one of them."""
+    return next((venue for venue in event.venues if venue.id == venue_id), None)

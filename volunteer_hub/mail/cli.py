@@ -1,0 +1,29 @@
+"""``flask send-mail``: the delivery worker."""
+
+from __future__ import annotations
+
+import time
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from volunteer_hub.mail.delivery import deliver_due
+from volunteer_hub.mail.transports import transport_from_url
+
+
+@click.command("send-mail")
+@click.option("--once", is_flag=True, help="Deliver what is due, then exit.")
+@click.option("--interval", type=float, default=None,
+              help="Seconds between looks at the outbox (default: MAIL_POLL_INTERVAL).")
+@with_appcontext
+def send_mail_command(once: bool, interval: float | None) -> None:
+    """Deliver the outbox to VOLUNTEER_HUB_MAIL_URL."""
+    transport = transport_from_url(current_app.config["MAIL_URL"])
+    interval = interval if interval is not None else current_app.config["MAIL_POLL_INTERVAL"]
+    while True:
+        tried = deliver_due(transport)
+        if once:
+            click.echo(f"Tried {tried} message(s).")
+            return
+        time.sleep(interval)

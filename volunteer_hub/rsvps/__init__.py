@@ -1,0 +1,1 @@
+"""Rsvps: see routes.py for the pages, services.py for the rules."""

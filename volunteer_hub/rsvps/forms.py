@@ -1,0 +1,98 @@
+"""The RSVP form and the form on the manage page."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, IntegerField, RadioField, StringField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Regexp
+
+from volunteer_hub.forms import printable_text, strip
+from volunteer_hub.tokens import new_nonce
+
+if TYPE_CHECKING:
+    from volunteer_hub.events.models import Event
+
+ONLINE = "online"
+
+
+def attendance_choices(event: Event) -> list[tuple[str, str]]:
+    """One radio per venue, plus "Online" where offered."""
+    choices = [(str(venue.id), f"In person at {venue.name}") for venue in event.venues]
+    if event.online:
+        choices.append((ONLINE, "Online"))
+    return choices
+
+
+class AttendanceForm(FlaskForm):
+    """How someone attends: the part shared by the RSVP and manage forms."""
+
+    attendance = RadioField("How will you attend?", validators=[InputRequired(
+        "Please choose how you will attend.")])
+    guests = IntegerField(
+        "Guests you are bringing",
+        default=0,
+        validators=[InputRequired("Please enter a number of guests (0 for none).")],
+    )
+
+    def __init__(self, event: Event, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.attendance.choices = attendance_choices(event)
+        self.guests.validators = [
+            *self.guests.validators,
+            NumberRange(0, event.guest_limit, f"You can bring up to {event.guest_limit} guests."
+                        if event.guest_limit else "This event has no places for guests."),
+        ]
+        if len(self.attendance.choices) == 1 and not self.is_submitted():
+            self.attendance.data = self.attendance.choices[0][0]
+
+    @property
+    def venue_id(self) -> int | None:
+        return None if self.attendance.data == ONLINE else int(self.attendance.data)
+
+
+class RsvpForm(AttendanceForm):
+    name = StringField(
+        "Name",
+        description="A first name or a pseudonym is fine.",
+        filters=[strip],
+        validators=[DataRequired("Please tell us what to call you."), Length(max=100),
+                    printable_text],
+    )
+    email = EmailField(
+        "Email",
+        description="For your confirmation and the link to change or cancel.",
+        filters=[strip],
+        validators=[DataRequired("Please enter your email address."), Length(max=254),
+                    Email("Please enter a valid email address.")],
+    )
+    keep_updated = BooleanField("Keep me updated about the campaign's future events")
+    #: one-time key: the same form sent twice gives back the same RSVP
+    submission_key = HiddenField(validators=[Regexp(r"^[A-Za-z0-9_-]{43}$",
+                                                    message="This form has expired.")])
+
+    field_order = ("name", "email", "attendance", "guests", "keep_updated")
+
+    def __init__(self, event: Event, *args: Any, **kwargs: Any) -> None:
+        super().__init__(event, *args, **kwargs)
+        if not self.is_submitted():
+            self.submission_key.data = new_nonce()
+
+    def data_for_service(self) -> dict[str, Any]:
+        return {
+            "name": self.name.data,
+            "email": self.email.data,
+            "venue_id": self.venue_id,
+            "guests": self.guests.data,
+            "keep_updated": self.keep_updated.data,
+            "submission_key": self.submission_key.data,
+        }
+
+
+class ChangeRsvpForm(AttendanceForm):
+    """Switch venue or online, or change guests."""
+
+
+class ConfirmForm(FlaskForm):
+    """A button that only posts: cancel, delete."""

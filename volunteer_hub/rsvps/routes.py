@@ -1,0 +1,138 @@
+"""RSVP by form, and the manage link that changes, cancels or deletes it."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+
+from volunteer_hub.database import begin_write
+from volunteer_hub.events.pages import render_event
+from volunteer_hub.events.services import accepts_rsvps, get_public_event_or_404
+from volunteer_hub.extensions import db
+from volunteer_hub.rsvps import services
+from volunteer_hub.rsvps.forms import ONLINE, ChangeRsvpForm, ConfirmForm, RsvpForm
+from volunteer_hub.rsvps.models import Rsvp, RsvpStatus
+from volunteer_hub.tokens import new_nonce
+
+bp = Blueprint("rsvps", __name__)
+
+
+@bp.after_request
+def _private(response):
+    # Manage pages carry a secret link: keep them out of shared caches and history.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/events/<slug>/rsvp")
+def create(slug: str) -> ResponseReturnValue:
+    begin_write()
+    event = get_public_event_or_404(slug)
+    form = RsvpForm(event)
+    if not form.validate_on_submit():
+        if form.submission_key.errors:
+            form.submission_key.data = new_nonce()
+        return render_event(event, form, 422)
+    try:
+        result = services.create_rsvp(event, **form.data_for_service())
+        db.session.commit()
+    except services.RsvpError as error:
+        db.session.rollback()
+        return render_event(event, form, 422, error=str(error))
+    token = services.manage_token(result.rsvp)
+    if result.created:
+        flash("created", "rsvp")
+    return redirect(url_for("rsvps.manage", token=token), 303)
+
+
+def _rsvp_or_404(token: str, *, for_write: bool = False) -> Rsvp:
+    if for_write:
+        begin_write()
+    rsvp = services.find_by_token(token)
+    if rsvp is None:
+        abort(404)
+    return rsvp
+
+
+def _change_form(rsvp: Rsvp, **kwargs) -> ChangeRsvpForm:
+    form = ChangeRsvpForm(rsvp.event, **kwargs)
+    if not form.is_submitted():
+        form.attendance.data = ONLINE if rsvp.is_online else str(rsvp.venue_id)
+        form.guests.data = rsvp.guests
+    return form
+
+
+def _render_manage(rsvp: Rsvp, form: ChangeRsvpForm, status: int = 200,
+                   error: str | None = None) -> ResponseReturnValue:
+    return render_template(
+        "rsvps/manage.html",
+        rsvp=rsvp,
+        event=rsvp.event,
+        form=form,
+        token=services.manage_token(rsvp),
+        manage_url=services.manage_url(rsvp),
+        can_change=accepts_rsvps(rsvp.event) and rsvp.status is not RsvpStatus.CANCELLED,
+        error=error,
+    ), status
+
+
+@bp.get("/rsvp/<token>")
+def manage(token: str) -> ResponseReturnValue:
+    rsvp = _rsvp_or_404(token)
+    return _render_manage(rsvp, _change_form(rsvp))
+
+
+@bp.post("/rsvp/<token>")
+def change(token: str) -> ResponseReturnValue:
+    rsvp = _rsvp_or_404(token, for_write=True)
+    form = _change_form(rsvp)
+    if not form.validate_on_submit():
+        return _render_manage(rsvp, form, 422)
+    try:
+        changed = services.change_rsvp(rsvp, venue_id=form.venue_id, guests=form.guests.data)
+        db.session.commit()
+    except services.RsvpError as error:
+        db.session.rollback()
+        return _render_manage(rsvp, form, 422, error=str(error))
+    if changed:
+        flash("Your RSVP has been updated. We have emailed you the details.", "success")
+    else:
+        flash("Nothing was changed.", "info")
+    return redirect(url_for("rsvps.manage", token=token), 303)
+
+
+@bp.get("/rsvp/<token>/cancel")
+def confirm_cancel(token: str) -> ResponseReturnValue:
+    rsvp = _rsvp_or_404(token)
+    return render_template("rsvps/confirm_cancel.html", rsvp=rsvp, event=rsvp.event,
+                           token=token, form=ConfirmForm())
+
+
+@bp.post("/rsvp/<token>/cancel")
+def cancel(token: str) -> ResponseReturnValue:
+    rsvp = _rsvp_or_404(token, for_write=True)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.cancel_rsvp(rsvp)
+    db.session.commit()
+    flash("Your RSVP is cancelled. Thank you for letting us know.", "success")
+    return redirect(url_for("rsvps.manage", token=token), 303)
+
+
+@bp.get("/rsvp/<token>/delete")
+def confirm_delete(token: str) -> ResponseReturnValue:
+    rsvp = _rsvp_or_404(token)
+    return render_template("rsvps/confirm_delete.html", rsvp=rsvp, event=rsvp.event,
+                           token=token, form=ConfirmForm())
+
+
+@bp.post("/rsvp/<token>/delete")
+def delete(token: str) -> ResponseReturnValue:
+    rsvp = _rsvp_or_404(token, for_write=True)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    slug = rsvp.event.slug
+    services.delete_rsvp(rsvp)
+    db.session.commit()
+    flash("Your RSVP and everything we held about it have been deleted.", "success")
+    return redirect(url_for("events.detail", slug=slug), 303)

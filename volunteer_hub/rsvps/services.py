@@ -1,0 +1,281 @@
+"""The rules of RSVPs: capacity, the waitlist, changes, and the mail they cause.
+
+Every function that decides on capacity expects the caller to have started
+the transaction with ``begin_write()``; it locks the event itself. Functions
+flush and leave the commit to the caller.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from volunteer_hub.database import utcnow
+from volunteer_hub.events.models import Event, Venue
+from volunteer_hub.events.services import accepts_rsvps, lock_event, venue_of
+from volunteer_hub.extensions import db
+from volunteer_hub.mail.compose import queue_email
+from volunteer_hub.rsvps.models import Rsvp, RsvpStatus
+from volunteer_hub.tokens import link_token, new_nonce, token_hash
+from volunteer_hub.urls import absolute_url
+
+LINK_PURPOSE = "rsvp"
+
+
+class RsvpError(Exception):
+    """A request the rules do not allow; the message is meant for the person."""
+
+
+@dataclass(frozen=True)
+class NewRsvp:
+    rsvp: Rsvp
+    #: False when the same form had already been sent: this is that RSVP
+    created: bool
+
+
+def manage_token(rsvp: Rsvp) -> str:
+    """The token of ``rsvp``'s manage link."""
+    return link_token(LINK_PURPOSE, rsvp.token_nonce)
+
+
+def manage_url(rsvp: Rsvp) -> str:
+    """The absolute manage link, for emails."""
+    return absolute_url("rsvps.manage", token=manage_token(rsvp))
+
+
+def find_by_token(token: str) -> Rsvp | None:
+    """The RSVP that ``token`` opens, if any."""
+    return db.session.scalar(select(Rsvp).where(Rsvp.token_hash == token_hash(token)))
+
+
+def people_going(venue_id: int, *, besides: Rsvp | None = None) -> int:
+    """People (attendees and guests) going to the venue, not counting ``besides``."""
+    query = select(func.coalesce(func.sum(1 + Rsvp.guests), 0)).where(
+        Rsvp.venue_id == venue_id, Rsvp.status == RsvpStatus.GOING
+    )
+    if besides is not None and besides.id is not None:
+        query = query.where(Rsvp.id != besides.id)
+    return db.session.scalar(query) or 0
+
+
+def places_left(venue: Venue, *, besides: Rsvp | None = None) -> int | None:
+    """Free places at ``venue``; None when it has no limit."""
+    if venue.capacity is None:
+        return None
+    return max(venue.capacity - people_going(venue.id, besides=besides), 0)
+
+
+def places_left_by_venue(event: Event) -> dict[int, int | None]:
+    """Free places at each of the event's venues, in one query."""
+    going = dict(
+        db.session.execute(
+            select(Rsvp.venue_id, func.sum(1 + Rsvp.guests))
+            .where(Rsvp.event_id == event.id, Rsvp.status == RsvpStatus.GOING)
+            .where(Rsvp.venue_id.is_not(None))
+            .group_by(Rsvp.venue_id)
+        ).tuples().all()
+    )
+    return {
+        venue.id: None if venue.capacity is None else max(venue.capacity - going.get(venue.id, 0), 0)
+        for venue in event.venues
+    }
+
+
+def create_rsvp(
+    event: Event,
+    *,
+    name: str,
+    email: str,
+    venue_id: int | None,
+    guests: int,
+    keep_updated: bool,
+    submission_key: str,
+) -> NewRsvp:
+    """Book a place (or a place on the waitlist) and queue the confirmation.
+
+    The same ``submission_key`` gives back the RSVP it created before.
+    Another RSVP with the same address stays untouched: this one is new,
+    and its confirmation tells the address owner about the earlier one.
+    """
+    lock_event(event)
+    submission_hash = token_hash(submission_key)
+    earlier = db.session.scalar(select(Rsvp).where(Rsvp.submission_hash == submission_hash))
+    if earlier is not None and earlier.event_id == event.id:
+        return NewRsvp(earlier, created=False)
+    if earlier is not None:
+        raise RsvpError("This form was already used for another event. Please reload the page.")
+    venue = _check_request(event, venue_id, guests)
+
+    nonce = new_nonce()
+    rsvp = Rsvp(
+        event=event,
+        venue=venue,
+        name=name,
+        email=email,
+        email_key=email.casefold(),
+        guests=guests,
+        keep_updated=keep_updated,
+        token_nonce=nonce,
+        token_hash=token_hash(link_token(LINK_PURPOSE, nonce)),
+        submission_hash=submission_hash,
+    )
+    _place(rsvp, venue, utcnow())
+    db.session.add(rsvp)
+    db.session.flush()
+    _queue(rsvp, "confirmation", has_earlier_rsvp=_has_other_rsvp(rsvp))
+    return NewRsvp(rsvp, created=True)
+
+
+def change_rsvp(rsvp: Rsvp, *, venue_id: int | None, guests: int) -> bool:
+    """Switch venue or online, or change guests. Returns whether anything changed.
+
+    Someone who has a place keeps it unless the new choice fits: a full
+    venue is refused with a message and nothing changes. Someone on the
+    waitlist moves to the back of the new venue's waitlist, or straight in
+    when there is room.
+    """
+    event = rsvp.event
+    if rsvp.status is RsvpStatus.CANCELLED:
+        raise RsvpError("This RSVP is cancelled. To come after all, please RSVP again.")
+    venue = _check_request(event, venue_id, guests)
+    if venue_id == rsvp.venue_id and guests == rsvp.guests:
+        return False
+    lock_event(event)
+
+    old_venue = rsvp.venue
+    moving = venue_id != rsvp.venue_id
+    if rsvp.status is RsvpStatus.GOING and venue is not None:
+        left = places_left(venue, besides=rsvp if not moving else None)
+        if left is not None and 1 + guests > left:
+            raise RsvpError(
+                f"{venue.name} has {_places(left)} left, not enough for {_people(1 + guests)}. "
+                "Your RSVP is unchanged."
+            )
+    rsvp.venue, rsvp.guests = venue, guests
+    if moving and rsvp.status is RsvpStatus.WAITLISTED:
+        _place(rsvp, venue, utcnow())
+    db.session.flush()
+    promote_waitlist(old_venue)
+    if venue is not old_venue:
+        promote_waitlist(venue)
+    _queue(rsvp, "changed")
+    return True
+
+
+def cancel_rsvp(rsvp: Rsvp) -> None:
+    """Give up the place (or waitlist spot) and let the waitlist move up."""
+    if rsvp.status is RsvpStatus.CANCELLED:
+        return
+    lock_event(rsvp.event)
+    rsvp.status = RsvpStatus.CANCELLED
+    rsvp.waitlisted_at = None
+    db.session.flush()
+    promote_waitlist(rsvp.venue)
+    _queue(rsvp, "cancelled")
+
+
+def delete_rsvp(rsvp: Rsvp) -> None:
+    """Erase the RSVP and every message about it; its place goes to the waitlist."""
+    lock_event(rsvp.event)
+    venue = rsvp.venue
+    db.session.delete(rsvp)
+    db.session.flush()
+    promote_waitlist(venue)
+
+
+def promote_waitlist(venue: Venue | None) -> list[Rsvp]:
+    """Give freed places to the first waitlisted RSVPs that fit, in order of
+    arrival, and tell each of them. The caller holds the event's lock."""
+    if venue is None:
+        return []
+    left = places_left(venue)
+    waiting = db.session.scalars(
+        select(Rsvp)
+        .where(Rsvp.venue_id == venue.id, Rsvp.status == RsvpStatus.WAITLISTED)
+        .order_by(Rsvp.waitlisted_at, Rsvp.id)
+    ).all()
+    promoted = []
+    for rsvp in waiting:
+        if left is not None and rsvp.party_size > left:
+            continue
+        rsvp.status, rsvp.waitlisted_at = RsvpStatus.GOING, None
+        if left is not None:
+            left -= rsvp.party_size
+        promoted.append(rsvp)
+        _queue(rsvp, "promoted")
+    db.session.flush()
+    return promoted
+
+
+def _check_request(event: Event, venue_id: int | None, guests: int) -> Venue | None:
+    """The venue asked for, after checking the event takes this RSVP."""
+    if not accepts_rsvps(event):
+        raise RsvpError("This event is not taking RSVPs.")
+    if not 0 <= guests <= event.guest_limit:
+        raise RsvpError(f"You can bring up to {event.guest_limit} guests.")
+    if venue_id is None:
+        if not event.online:
+            raise RsvpError("This event has no online attendance.")
+        return None
+    venue = venue_of(event, venue_id)
+    if venue is None:
+        raise RsvpError("Please choose one of the event's venues.")
+    return venue
+
+
+def _place(rsvp: Rsvp, venue: Venue | None, now: datetime) -> None:
+    """Going if the party fits, else the back of the venue's waitlist."""
+    left = None if venue is None else places_left(venue, besides=rsvp)
+    if left is None or rsvp.party_size <= left:
+        rsvp.status, rsvp.waitlisted_at = RsvpStatus.GOING, None
+    else:
+        rsvp.status, rsvp.waitlisted_at = RsvpStatus.WAITLISTED, now
+
+
+def _has_other_rsvp(rsvp: Rsvp) -> bool:
+    return db.session.scalar(
+        select(func.count(Rsvp.id)).where(
+            Rsvp.event_id == rsvp.event_id,
+            Rsvp.email_key == rsvp.email_key,
+            Rsvp.status != RsvpStatus.CANCELLED,
+            Rsvp.id != rsvp.id,
+        )
+    ) > 0
+
+
+SUBJECTS = {
+    "confirmation": "RSVP confirmed: {title}",
+    "waitlisted": "You are on the waitlist: {title}",
+    "promoted": "A place is yours: {title}",
+    "changed": "RSVP updated: {title}",
+    "cancelled": "RSVP cancelled: {title}",
+}
+
+
+def _queue(rsvp: Rsvp, template: str, **context: object) -> None:
+    if template == "confirmation" and rsvp.status is RsvpStatus.WAITLISTED:
+        subject_key = "waitlisted"
+    else:
+        subject_key = template
+    queue_email(
+        f"rsvps/{template}",
+        to_name=rsvp.name,
+        to_email=rsvp.email,
+        subject=SUBJECTS[subject_key].format(title=rsvp.event.title),
+        rsvp_id=rsvp.id,
+        rsvp=rsvp,
+        event=rsvp.event,
+        manage_url=manage_url(rsvp),
+        event_url=absolute_url("events.detail", slug=rsvp.event.slug),
+        **context,
+    )
+
+
+def _places(count: int) -> str:
+    return "1 place" if count == 1 else f"{count} places"
+
+
+def _people(count: int) -> str:
+    return "1 person" if count == 1 else f"{count} people"
