@@ -16,7 +16,9 @@ from volunteer_hub.extensions import csrf, db, migrate
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+def create_app(
+    test_config: Mapping[str, Any] | None = None, instance_path: str | None = None
+) -> Flask:
     """Build the application: configuration, extensions, blueprints, CLI, errors.
 
     ``test_config`` replaces the environment: tests get ``config.TestConfig``
@@ -24,6 +26,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """
     app = Flask(
         __name__,
+        instance_path=instance_path,
         instance_relative_config=True,
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),

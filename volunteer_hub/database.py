@@ -104,6 +104,6 @@ def begin_write() -> None:
     between; on PostgreSQL the services lock the event row instead. It must
     be the first database access of the transaction.
     """
-    if db.session.in_transaction():
+    if db.session().in_transaction():
         raise RuntimeError("begin_write() must come before the transaction's first query")
     db.session.connection(execution_options={"sqlite_immediate": True})

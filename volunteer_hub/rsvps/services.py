@@ -75,7 +75,7 @@ def places_left_by_venue(event: Event) -> dict[int, int | None]:
             .where(Rsvp.event_id == event.id, Rsvp.status == RsvpStatus.GOING)
             .where(Rsvp.venue_id.is_not(None))
             .group_by(Rsvp.venue_id)
-        ).tuples().all()
+        ).all()
     )
     return {
         venue.id: None if venue.capacity is None else max(venue.capacity - going.get(venue.id, 0), 0)

@@ -1,0 +1,183 @@
+"""Fixtures: an app on a migrated database (SQLite, and PostgreSQL when
+VOLUNTEER_HUB_TEST_DATABASE_URL is set), clients, and factories."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from email import message_from_string, policy
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+
+from volunteer_hub import create_app
+from volunteer_hub.events.models import Event, EventStatus, Venue
+from volunteer_hub.extensions import db
+from volunteer_hub.mail.models import OutboxMessage
+
+POSTGRES_URL = os.environ.get("VOLUNTEER_HUB_TEST_DATABASE_URL")
+SKIP_POSTGRES = "PostgreSQL tests need VOLUNTEER_HUB_TEST_DATABASE_URL (.ci/run sets it)"
+
+
+def _build_app(database_url: str, instance: Path, **config: Any) -> Flask:
+    return create_app({"DATABASE_URL": database_url, **config}, instance_path=str(instance))
+
+
+def _dispose(app: Flask) -> None:
+    with app.app_context():
+        db.session.remove()
+        for engine in db.engines.values():
+            engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database file migrated once; each test gets a copy."""
+    folder = tmp_path_factory.mktemp("template")
+    path = folder / "template.sqlite3"
+    app = _build_app(f"sqlite:///{path}", folder)
+    with app.app_context():
+        upgrade()
+    _dispose(app)
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_migrated() -> str:
+    """The PostgreSQL test database, emptied and migrated once per run."""
+    if not POSTGRES_URL:
+        pytest.skip(SKIP_POSTGRES)
+    engine = sa.create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as connection:
+        connection.exec_driver_sql("DROP SCHEMA public CASCADE")
+        connection.exec_driver_sql("CREATE SCHEMA public")
+    engine.dispose()
+    return POSTGRES_URL
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each database test runs on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        path = tmp_path / "volunteer_hub.sqlite3"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    return request.getfixturevalue("postgres_migrated")
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    app = _build_app(database_url, tmp_path / "instance", MAIL_URL=str(tmp_path / "mail"))
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            if not db.inspect(db.engine).has_table("event"):
+                upgrade()
+            tables = ", ".join(table.name for table in db.metadata.sorted_tables)
+            db.session.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            db.session.commit()
+    yield app
+    _dispose(app)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def csrf_app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    """An app with CSRF protection on, as in production."""
+    app = _build_app(database_url, tmp_path / "instance", WTF_CSRF_ENABLED=True,
+                     MAIL_URL=str(tmp_path / "mail"))
+    yield app
+    _dispose(app)
+
+
+SATURDAY_3PM_NEW_YORK = datetime(2027, 9, 25, 19, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def make_event(app: Flask) -> Callable[..., Event]:
+    """Create a published event (one venue of 10 places, online offered)
+    and return it detached, with its venues loaded."""
+    counter = iter(range(1, 10_000))
+
+    def make(venues: list[dict[str, Any]] | None = None, **overrides: Any) -> Event:
+        number = next(counter)
+        values: dict[str, Any] = {
+            "slug": f"event-{number}",
+            "title": f"Event {number}",
+            "description": "An *afternoon* of solidarity.",
+            "timezone": "America/New_York",
+            "starts_at": SATURDAY_3PM_NEW_YORK,
+            "ends_at": SATURDAY_3PM_NEW_YORK + timedelta(hours=3),
+            "online": True,
+            "stream_url": "https://stream.example.org/live",
+            "guest_limit": 3,
+            "status": EventStatus.PUBLISHED,
+        }
+        values.update(overrides)
+        if venues is None:
+            venues = [{"name": "Revolution Books Harlem", "capacity": 10}]
+        with app.app_context():
+            event = Event(**values)
+            event.venues = [
+                Venue(
+                    position=index,
+                    name=venue.get("name", f"Venue {index}"),
+                    address=venue.get("address", "437 Malcolm X Blvd, New York"),
+                    timezone=venue.get("timezone", "America/New_York"),
+                    starts_at=venue.get("starts_at"),
+                    ends_at=venue.get("ends_at"),
+                    capacity=venue.get("capacity"),
+                )
+                for index, venue in enumerate(venues)
+            ]
+            db.session.add(event)
+            db.session.commit()
+            event = db.session.scalars(
+                sa.select(Event).where(Event.id == event.id).options(
+                    sa.orm.selectinload(Event.venues))
+            ).one()
+            db.session.expunge_all()
+            return event
+
+    return make
+
+
+@pytest.fixture
+def fetch(app: Flask) -> Callable[[Any], list[Any]]:
+    """Run a select and return its rows, detached."""
+
+    def fetch(statement: Any) -> list[Any]:
+        with app.app_context():
+            rows = db.session.scalars(statement).all()
+            db.session.expunge_all()
+            return list(rows)
+
+    return fetch
+
+
+@pytest.fixture
+def outbox(app: Flask) -> Callable[[], list[EmailMessage]]:
+    """The messages in the outbox, oldest first, parsed."""
+
+    def outbox() -> list[EmailMessage]:
+        with app.app_context():
+            mimes = db.session.scalars(sa.select(OutboxMessage.mime).order_by(OutboxMessage.id))
+            return [message_from_string(mime, policy=policy.default) for mime in mimes]
+
+    return outbox
