@@ -149,9 +149,10 @@ def change_rsvp(rsvp: Rsvp, *, venue_id: int | None, guests: int) -> bool:
     if rsvp.status is RsvpStatus.GOING and venue is not None:
         left = places_left(venue, besides=rsvp if not moving else None)
         if left is not None and 1 + guests > left:
+            counting_yours = "" if moving else ", counting yours"
             raise RsvpError(
-                f"{venue.name} has {_places(left)} left, not enough for {_people(1 + guests)}. "
-                "Your RSVP is unchanged."
+                f"{venue.name} does not have room for {_people(1 + guests)} "
+                f"({_places(left)} free{counting_yours}). Your RSVP is unchanged."
             )
     rsvp.venue, rsvp.guests = venue, guests
     if moving and rsvp.status is RsvpStatus.WAITLISTED:
