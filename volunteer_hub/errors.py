@@ -3,7 +3,7 @@ where to go next, and never sees a stack trace."""
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, make_response, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -52,7 +52,12 @@ def register(app: Flask) -> None:
     def _http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
-        return render_error(error.code)
+        response = make_response(render_error(error.code))
+        # Keep what the error says about itself, such as Allow on a 405.
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(InternalServerError)
     def _server_error(error: InternalServerError):

@@ -38,6 +38,17 @@ class Claim:
     mime: str
 
 
+@dataclass(frozen=True)
+class Attempt:
+    """How one delivery attempt ended."""
+
+    message_id: int
+    status: MessageStatus
+    attempts: int
+    next_attempt_at: datetime
+    last_error: str | None
+
+
 def retry_delay(attempts: int) -> timedelta:
     """Exponential backoff: 1, 2, 4 … minutes, at most six hours."""
     return timedelta(minutes=min(2 ** (attempts - 1), 360))
@@ -64,10 +75,10 @@ def claim_due_message(now: datetime) -> Claim | None:
     return claim
 
 
-def deliver_one(transport: Transport, now: datetime | None = None) -> OutboxMessage | None:
+def deliver_one(transport: Transport, now: datetime | None = None) -> Attempt | None:
     """Deliver the oldest due message and record how it went.
 
-    Returns the message in its new state, or None when nothing is due.
+    Returns how the attempt ended, or None when nothing was due.
     """
     now = now or utcnow()
     claim = claim_due_message(now)
@@ -95,8 +106,10 @@ def deliver_one(transport: Transport, now: datetime | None = None) -> OutboxMess
         else:
             message.next_attempt_at = now + retry_delay(message.attempts)
         log.warning("delivery of message %s failed: %s", message.id, message.last_error)
+    attempt = Attempt(message.id, message.status, message.attempts, message.next_attempt_at,
+                      message.last_error)
     db.session.commit()
-    return message
+    return attempt
 
 
 def deliver_due(transport: Transport, limit: int | None = None) -> int:

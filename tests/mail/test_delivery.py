@@ -1,0 +1,160 @@
+"""The outbox is delivered to a real SMTP server (or a folder), retried with
+backoff when the server is away, and emptied of content once sent."""
+
+from __future__ import annotations
+
+import socket
+from datetime import timedelta
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+
+import pytest
+import sqlalchemy as sa
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Message
+
+from tests.helpers import manage_path, rsvp_form, text_of
+from volunteer_hub.database import utcnow
+from volunteer_hub.extensions import db
+from volunteer_hub.mail.compose import build_message
+from volunteer_hub.mail.delivery import deliver_due, deliver_one
+from volunteer_hub.mail.models import MessageStatus, OutboxMessage
+from volunteer_hub.mail.transports import FolderTransport, SmtpTransport, transport_from_url
+
+
+class Inbox(Message):
+    """Keeps what the SMTP server receives; refuses addresses at refused.example."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages: list[EmailMessage] = []
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.endswith("@refused.example"):
+            return "550 5.1.1 No such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    def handle_message(self, message) -> None:
+        self.messages.append(message_from_bytes(message.as_bytes(), policy=policy.default))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller, inbox
+    controller.stop()
+
+
+def test_confirmation_reaches_a_real_smtp_server(app, client, make_event, fetch, smtp_server):
+    controller, inbox = smtp_server
+    event = make_event()
+    path = manage_path(client.post(f"/events/{event.slug}/rsvp",
+                                   data=rsvp_form(event.venues[0], name="Shirin")))
+
+    with app.app_context():
+        assert deliver_due(SmtpTransport(controller.hostname, controller.port)) == 1
+
+    [received] = inbox.messages
+    assert received["To"] == "Shirin <shirin@example.org>"
+    assert received["From"] == "Volunteer Hub <hub@example.org>"
+    assert f"https://hub.example.org{path}" in text_of(received)
+    assert f'href="https://hub.example.org{path}"' in received.get_body(("html",)).get_content()
+    [message] = fetch(sa.select(OutboxMessage))
+    assert message.status is MessageStatus.SENT
+    assert message.sent_at is not None
+    assert message.mime is None  # the manage link does not outlive delivery
+
+
+def test_unreachable_server_is_retried_later_with_backoff(app, client, make_event, fetch):
+    event = make_event()
+    client.post(f"/events/{event.slug}/rsvp", data=rsvp_form(event.venues[0]))
+    down = SmtpTransport("127.0.0.1", free_port(), timeout=2)
+
+    with app.app_context():
+        before = utcnow()
+        first = deliver_one(down)
+        assert first.status is MessageStatus.PENDING
+        assert first.attempts == 1
+        assert "ConnectionRefusedError" in first.last_error
+        assert first.next_attempt_at >= before + timedelta(minutes=1)
+        assert deliver_one(down) is None  # not due yet
+
+        second = deliver_one(down, now=first.next_attempt_at)
+        assert second.attempts == 2
+        assert second.next_attempt_at >= first.next_attempt_at + timedelta(minutes=2)
+    assert fetch(sa.select(OutboxMessage))[0].mime  # nothing lost
+
+
+def test_gives_up_after_the_configured_attempts(app, client, make_event):
+    app.config["MAIL_MAX_ATTEMPTS"] = 2
+    event = make_event()
+    client.post(f"/events/{event.slug}/rsvp", data=rsvp_form(event.venues[0]))
+    down = SmtpTransport("127.0.0.1", free_port(), timeout=2)
+    with app.app_context():
+        later = utcnow() + timedelta(days=1)
+        deliver_one(down)
+        final = deliver_one(down, now=later)
+        assert (final.status, final.attempts) == (MessageStatus.FAILED, 2)
+
+
+def test_refused_recipient_fails_at_once(app, client, make_event, smtp_server):
+    controller, inbox = smtp_server
+    event = make_event()
+    client.post(f"/events/{event.slug}/rsvp",
+                data=rsvp_form(event.venues[0], email="nobody@refused.example"))
+    with app.app_context():
+        message = deliver_one(SmtpTransport(controller.hostname, controller.port))
+        assert message.status is MessageStatus.FAILED
+        assert "550" in message.last_error
+    assert inbox.messages == []
+
+
+def test_folder_transport_writes_eml_files_a_newcomer_can_open(app, client, make_event, tmp_path):
+    event = make_event()
+    client.post(f"/events/{event.slug}/rsvp", data=rsvp_form(event.venues[0]))
+    folder = tmp_path / "mail"
+    with app.app_context():
+        assert deliver_due(transport_from_url(str(folder))) == 1
+    [eml] = folder.glob("*.eml")
+    message = message_from_bytes(eml.read_bytes(), policy=policy.default)
+    assert message["Subject"] == f"RSVP confirmed: {event.title}"
+
+
+def test_send_mail_command_drains_the_outbox(app, client, runner, make_event, tmp_path, fetch):
+    event = make_event()
+    client.post(f"/events/{event.slug}/rsvp", data=rsvp_form(event.venues[0]))
+    client.post(f"/events/{event.slug}/rsvp", data=rsvp_form("online"))
+    result = runner.invoke(args=["send-mail", "--once"])
+    assert result.exit_code == 0, result.output
+    assert "Tried 2 message(s)." in result.output
+    assert len(list((tmp_path / "mail").glob("*.eml"))) == 2
+    assert {m.status for m in fetch(sa.select(OutboxMessage))} == {MessageStatus.SENT}
+
+
+@pytest.mark.parametrize("field", ["to_name", "subject"])
+def test_line_breaks_cannot_add_headers(app, field):
+    values = {"to_name": "Shirin", "to_email": "shirin@example.org", "subject": "Hello",
+              "text": "body", "html": "<p>body</p>"}
+    values[field] = "Innocent\r\nBcc: victim@example.org"
+    with app.app_context(), pytest.raises(ValueError):
+        build_message(**values).as_string()
+
+
+def test_transport_urls():
+    smtp = transport_from_url("smtps://user%40x:p%3Ass@mail.example.org")
+    assert (smtp.host, smtp.port, smtp.ssl, smtp.username, smtp.password) == (
+        "mail.example.org", 465, True, "user@x", "p:ss")
+    plain = transport_from_url("smtp://127.0.0.1:2525")
+    assert (plain.port, plain.ssl, plain.username) == (2525, False, None)
+    assert isinstance(transport_from_url("file:///var/mail/hub"), FolderTransport)
+    with pytest.raises(ValueError):
+        transport_from_url("http://example.org")
