@@ -30,3 +30,16 @@ def test_seed_demo_loads_both_events_and_is_idempotent(runner, client, fetch):
     assert "437 Malcolm X Blvd @ 132nd St., New York" in page
     assert "Saturday 25 September 2027, 3:00 pm – 6:00 pm PDT" in page  # Berkeley, local time
     assert 'value="online"' in page
+
+
+def test_seed_demo_on_an_empty_database_says_what_to_do(tmp_path):
+    from volunteer_hub import create_app
+    from volunteer_hub.extensions import db
+
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}"},
+                     instance_path=str(tmp_path))
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 1
+    assert "Run `flask --app volunteer_hub db upgrade` first." in result.output
+    with app.app_context():
+        db.engine.dispose()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask.cli import with_appcontext
+from sqlalchemy.exc import DBAPIError
 
 from volunteer_hub.demo.seed import seed_demo
 from volunteer_hub.extensions import db
@@ -13,8 +14,13 @@ from volunteer_hub.extensions import db
 @with_appcontext
 def seed_demo_command() -> None:
     """Load the campaign's demo events (safe to run again)."""
-    added = seed_demo()
-    db.session.commit()
+    try:
+        added = seed_demo()
+        db.session.commit()
+    except DBAPIError as error:
+        raise click.ClickException(
+            "The database is not ready. Run `flask --app volunteer_hub db upgrade` first."
+        ) from error
     if added:
         for event in added:
             click.echo(f"Added {event.title}")
