@@ -6,8 +6,14 @@ PORT ?= 5000
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app volunteer_hub
 STAMP := $(VENV)/.installed
+# The W3C Nu HTML checker, for tests/test_html_validity.py: installed from npm
+# into the git-ignored .cache/ and run with the machine's Java.
+VNU_VERSION := 26.9.27
+VNU_DIR := .cache/vnu
+VNU_JAR := $(VNU_DIR)/node_modules/vnu-jar/build/dist/vnu.jar
+VNU_STAMP := $(VNU_DIR)/.installed-$(VNU_VERSION)
 
-.PHONY: run test install db clean
+.PHONY: run test install vnu db clean
 
 run: db
 	@echo "Volunteer Hub on http://$(HOST):$(PORT)/ (mail is delivered in the background)"
@@ -20,8 +26,8 @@ db: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
 
-test: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+test: install vnu
+	VNU_JAR=$(abspath $(VNU_JAR)) $(BIN)/pytest $(PYTEST_ARGS)
 
 install: $(STAMP)
 
@@ -32,5 +38,20 @@ $(STAMP): setup.cfg pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+vnu: $(VNU_STAMP)
+
+# Without npm or java (or when npm cannot install) nothing is installed and
+# the HTML validity test skips, saying why; the rest of `make test` goes on.
+# --ignore-scripts: the package's postinstall would fetch a Java of its own.
+$(VNU_STAMP):
+	@if ! command -v npm >/dev/null 2>&1 || ! command -v java >/dev/null 2>&1; then \
+	  echo "npm or java not found: the HTML validity test will be skipped"; \
+	elif npm install --no-save --no-audit --no-fund --ignore-scripts --loglevel=error \
+	      --prefix $(VNU_DIR) vnu-jar@$(VNU_VERSION) && test -f $(VNU_JAR); then \
+	  touch $@; \
+	else \
+	  echo "could not install vnu-jar with npm: the HTML validity test will be skipped"; \
+	fi
+
 clean:
-	rm -rf $(VENV) .coverage .pytest_cache build *.egg-info
+	rm -rf $(VENV) $(VNU_DIR) .coverage .pytest_cache build *.egg-info
