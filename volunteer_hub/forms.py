@@ -5,7 +5,13 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
+from email_validator import EmailNotValidError, validate_email
 from wtforms import Field, ValidationError
+
+#: Characters that reorder text invisibly, a known way to disguise names.
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+#: Zero-width (non-)joiners: format characters that Persian spelling needs.
+JOINERS = frozenset("\u200c\u200d")
 
 
 def strip(value: Any) -> Any:
@@ -14,13 +20,26 @@ def strip(value: Any) -> Any:
 
 
 def printable_text(form: Any, field: Field) -> None:
-    """Refuse control characters (line breaks, NUL, bidi overrides …), which
-    have no place in a name and could forge lines in emails or lists."""
+    """Refuse control, line-separator and invisible formatting characters
+    (which could forge lines in emails and lists or disguise a name), and
+    text with nothing visible in it."""
     text = field.data or ""
     for char in text:
-        if unicodedata.category(char) in ("Cc", "Cs") or char in BIDI_CONTROLS:
+        category = unicodedata.category(char)
+        if char in BIDI_CONTROLS or category in ("Cc", "Cs", "Co", "Cn", "Zl", "Zp") or (
+            category == "Cf" and char not in JOINERS
+        ):
             raise ValidationError("Please use letters, digits and punctuation only.")
+    if text and not any(unicodedata.category(char)[0] in "LNPS" for char in text):
+        raise ValidationError("Please use letters, digits and punctuation only.")
 
 
-#: Characters that reorder text invisibly, a known way to disguise names.
-BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+def email_address(form: Any, field: Field) -> None:
+    """A deliverable-looking address, stored in the ASCII form every mail
+    server accepts (an international domain becomes its punycode)."""
+    try:
+        result = validate_email(field.data or "", check_deliverability=False,
+                                allow_smtputf8=False)
+    except EmailNotValidError as error:
+        raise ValidationError("Please enter a valid email address.") from error
+    field.data = result.ascii_email or result.normalized

@@ -151,10 +151,73 @@ def test_line_breaks_cannot_add_headers(app, field):
 
 def test_transport_urls():
     smtp = transport_from_url("smtps://user%40x:p%3Ass@mail.example.org")
-    assert (smtp.host, smtp.port, smtp.ssl, smtp.username, smtp.password) == (
+    assert (smtp.host, smtp.port, smtp.use_ssl, smtp.username, smtp.password) == (
         "mail.example.org", 465, True, "user@x", "p:ss")
     plain = transport_from_url("smtp://127.0.0.1:2525")
-    assert (plain.port, plain.ssl, plain.username) == (2525, False, None)
+    assert (plain.port, plain.use_ssl, plain.username) == (2525, False, None)
     assert isinstance(transport_from_url("file:///var/mail/hub"), FolderTransport)
     with pytest.raises(ValueError):
         transport_from_url("http://example.org")
+
+
+class Exploding:
+    """A transport that fails in a way no mail library anticipates."""
+
+    def send(self, sender, recipient, mime, name):
+        raise UnicodeEncodeError("ascii", "ü", 0, 1, "not ASCII")
+
+
+def test_an_unexpected_error_fails_that_message_and_delivery_goes_on(
+    app, client, make_event, fetch
+):
+    event = make_event()
+    client.post(f"/events/{event.slug}/rsvp", data=rsvp_form(event.venues[0]))
+    client.post(f"/events/{event.slug}/rsvp", data=rsvp_form("online"))
+    with app.app_context():
+        assert deliver_due(Exploding()) == 2
+    messages = fetch(sa.select(OutboxMessage))
+    assert {m.status for m in messages} == {MessageStatus.FAILED}
+    assert all(m.mime is None and "UnicodeEncodeError" in m.last_error for m in messages)
+
+
+def test_a_message_whose_worker_died_is_given_up_after_the_last_attempt(
+    app, client, make_event, fetch
+):
+    app.config["MAIL_MAX_ATTEMPTS"] = 1
+    event = make_event()
+    client.post(f"/events/{event.slug}/rsvp", data=rsvp_form(event.venues[0]))
+    with app.app_context():
+        from volunteer_hub.mail.delivery import LEASE, claim_due_message
+
+        assert claim_due_message(utcnow()) is not None  # ... and the worker dies here
+        assert claim_due_message(utcnow() + LEASE + timedelta(seconds=1)) is None
+    [message] = fetch(sa.select(OutboxMessage))
+    assert (message.status, message.mime) == (MessageStatus.FAILED, None)
+
+
+def test_a_message_deleted_while_being_sent_is_not_an_error(app, client, make_event, fetch):
+    event = make_event()
+    path = manage_path(client.post(f"/events/{event.slug}/rsvp",
+                                   data=rsvp_form(event.venues[0])))
+
+    class DeleteWhileSending:
+        def send(self, sender, recipient, mime, name):
+            assert client.post(f"{path}/delete").status_code == 303
+
+    with app.app_context():
+        assert deliver_one(DeleteWhileSending()) is not None
+        assert deliver_one(DeleteWhileSending()) is None
+    assert fetch(sa.select(OutboxMessage)) == []
+
+
+def test_a_password_is_never_sent_without_tls(app, client, make_event, smtp_server, fetch):
+    controller, inbox = smtp_server
+    event = make_event()
+    client.post(f"/events/{event.slug}/rsvp", data=rsvp_form(event.venues[0]))
+    transport = SmtpTransport(controller.hostname, controller.port, username="hub",
+                              password="secret")
+    with app.app_context():
+        attempt = deliver_one(transport)
+    assert attempt.status is MessageStatus.PENDING
+    assert "refusing to send the password in clear" in attempt.last_error
+    assert inbox.messages == []

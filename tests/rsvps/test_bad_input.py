@@ -16,10 +16,14 @@ BAD_FIELDS = {
     "line break in name": {"name": "Shirin\r\nBcc: victim@example.org"},
     "NUL in name": {"name": "Shi\x00rin"},
     "bidi override in name": {"name": "Shirin\u202egnp.exe"},
+    "line separator in name": {"name": "Shirin\u2028Bcc: victim@example.org"},
+    "left-to-right mark in name": {"name": "Shi\u200erin"},
+    "only invisible characters in name": {"name": "\u200c\u200d"},
     "empty email": {"email": ""},
     "invalid email": {"email": "not-an-address"},
     "line break in email": {"email": "a@example.org\r\nBcc: b@example.org"},
     "huge email": {"email": "a" * 10_000 + "@example.org"},
+    "non-ASCII local part": {"email": "ш@example.org"},
     "negative guests": {"guests": "-1"},
     "huge guests": {"guests": "99999999999999999999999"},
     "guests not a number": {"guests": "two"},
@@ -102,3 +106,40 @@ def test_with_csrf_on_the_real_form_works(csrf_app, make_event, fetch):
     assert client.post(f"/events/{event.slug}/rsvp", data=form).status_code == 303
     assert client.post(f"/events/{event.slug}/rsvp", data=form).status_code == 303
     assert len(fetch(sa.select(Rsvp))) == 1
+
+
+def test_persian_names_with_zero_width_non_joiner_are_accepted(client, make_event, fetch):
+    event = make_event()
+    name = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"  # می‌خواهم
+    response = client.post(f"/events/{event.slug}/rsvp",
+                           data=rsvp_form(event.venues[0], name=name))
+    assert response.status_code == 303
+    assert fetch(sa.select(Rsvp))[0].name == name
+
+
+def test_international_domain_is_stored_in_ascii(client, make_event, fetch):
+    event = make_event()
+    client.post(f"/events/{event.slug}/rsvp",
+                data=rsvp_form(event.venues[0], email="shirin@exämple.org"))
+    assert fetch(sa.select(Rsvp))[0].email == "shirin@xn--exmple-cua.org"
+
+
+def test_absurd_page_numbers_are_harmless(client):
+    for page in ("99999999999999999999999", "-5", "0"):
+        assert client.get(f"/?page={page}").status_code == 200
+
+
+def test_a_sent_form_changed_and_sent_again_opens_nothing(client, make_event, fetch):
+    """Someone goes back to a sent form on a shared computer and types their
+    own details: they must not land on the first person's RSVP."""
+    event = make_event()
+    form = rsvp_form(event.venues[0], name="Ana", email="ana@example.org")
+    first = manage_path(client.post(f"/events/{event.slug}/rsvp", data=form))
+
+    form.update(name="Babak", email="babak@example.org")
+    response = client.post(f"/events/{event.slug}/rsvp", data=form)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "This form was already sent" in html
+    assert first not in html and "ana@example.org" not in html
+    assert [r.name for r in fetch(sa.select(Rsvp))] == ["Ana"]

@@ -124,3 +124,35 @@ def test_deleting_a_going_rsvp_promotes_the_waitlist(client, make_event, fetch):
 
     client.post(f"{ana}/delete")
     assert statuses(fetch) == {"Babak": RsvpStatus.GOING}
+
+
+def test_someone_going_may_always_bring_fewer_guests(app, client, make_event, fetch):
+    event = make_event(venues=[{"name": "Harlem", "capacity": 4}])
+    harlem = event.venues[0]
+    ana = post_rsvp(client, event, harlem, name="Ana", guests="3")
+    with app.app_context():  # a coordinator cut the capacity: now overbooked
+        from volunteer_hub.events.models import Venue
+        from volunteer_hub.extensions import db
+
+        db.session.get(Venue, harlem.id).capacity = 2
+        db.session.commit()
+
+    response = client.post(ana, data={"attendance": str(harlem.id), "guests": "2"})
+    assert response.status_code == 303
+    assert fetch(sa.select(Rsvp))[0].guests == 2
+
+
+def test_no_promotion_once_the_event_is_cancelled(app, client, make_event, fetch, outbox):
+    from volunteer_hub.events.models import Event, EventStatus
+    from volunteer_hub.extensions import db
+
+    event = make_event(venues=[{"name": "Harlem", "capacity": 1}])
+    ana = post_rsvp(client, event, event.venues[0], name="Ana")
+    post_rsvp(client, event, event.venues[0], name="Babak")
+    with app.app_context():
+        db.session.get(Event, event.id).status = EventStatus.CANCELLED
+        db.session.commit()
+
+    client.post(f"{ana}/cancel")
+    assert statuses(fetch)["Babak"] is RsvpStatus.WAITLISTED
+    assert not any(m["Subject"].startswith("A place is yours") for m in outbox())

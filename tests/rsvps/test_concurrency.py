@@ -63,3 +63,40 @@ def test_simultaneous_cancellations_promote_each_waiting_person_once(app, make_e
 
     statuses = [r.status for r in fetch(sa.select(Rsvp).order_by(Rsvp.id))]
     assert statuses == [RsvpStatus.CANCELLED] * 5 + [RsvpStatus.GOING] * 5
+
+
+@pytest.mark.slow
+def test_a_change_waiting_for_the_lock_sees_a_promotion_made_meanwhile(app, make_event, fetch):
+    """Babak, waitlisted, asks for two guests while another transaction holds
+    the lock and promotes him. His request must judge the RSVP as it is once
+    it gets the lock (going), not as it read it before (waitlisted)."""
+    event = make_event(venues=[{"name": "Harlem", "capacity": 2}])
+    harlem = event.venues[0]
+    client = app.test_client()
+    client.post(f"/events/{event.slug}/rsvp", data=rsvp_form(harlem, name="Ana", guests="1"))
+    babak = client.post(f"/events/{event.slug}/rsvp",
+                        data=rsvp_form(harlem, name="Babak")).headers["Location"]
+
+    engine = sa.create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+    with engine.connect() as holder:
+        if engine.dialect.name == "sqlite":
+            holder.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            holder.begin()
+            holder.execute(sa.text("SELECT id FROM event WHERE id = :id FOR UPDATE"),
+                           {"id": event.id})
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            change = pool.submit(app.test_client().post, babak,
+                                 data={"attendance": str(harlem.id), "guests": "2"})
+            threading.Event().wait(0.5)  # the change is now waiting for the lock
+            holder.execute(sa.text("UPDATE rsvp SET status = 'CANCELLED' WHERE name = 'Ana'"))
+            holder.execute(sa.text(
+                "UPDATE rsvp SET status = 'GOING', waitlisted_at = NULL WHERE name = 'Babak'"))
+            holder.commit()
+            response = change.result(timeout=30)
+    engine.dispose()
+
+    assert response.status_code == 422
+    assert "does not have room for 3 people" in response.get_data(as_text=True)
+    [rsvp] = fetch(sa.select(Rsvp).where(Rsvp.name == "Babak"))
+    assert (rsvp.status, rsvp.guests) == (RsvpStatus.GOING, 0)

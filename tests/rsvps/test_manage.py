@@ -101,3 +101,17 @@ def test_delete_erases_the_rsvp_and_its_mail(client, make_event, fetch):
     assert all("Shirin" not in (m.mime or "") for m in fetch(sa.select(OutboxMessage)))
     assert "have been deleted" in client.get(f"/events/{event.slug}").get_data(as_text=True)
     assert client.get(path).status_code == 404
+
+
+def test_consent_to_updates_can_be_withdrawn_without_touching_the_booking(
+    client, make_event, fetch, outbox
+):
+    event = make_event()
+    path = book(client, event, keep_updated="y", guests="1")
+    assert fetch(sa.select(Rsvp))[0].keep_updated is True
+
+    response = client.post(path, data={"attendance": str(event.venues[0].id), "guests": "1"})
+    assert response.status_code == 303
+    [rsvp] = fetch(sa.select(Rsvp))
+    assert (rsvp.keep_updated, rsvp.guests, rsvp.status) == (False, 1, RsvpStatus.GOING)
+    assert len(outbox()) == 1  # no email for a consent change

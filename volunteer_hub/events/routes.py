@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 
 from volunteer_hub.events import services
@@ -11,15 +11,21 @@ from volunteer_hub.rsvps.forms import RsvpForm
 
 bp = Blueprint("events", __name__)
 
+#: Far beyond any real list; keeps absurd page numbers from overflowing the query.
+MAX_PAGE = 10_000
+
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
-    page = request.args.get("page", 1, type=int)
-    events = services.upcoming_events(max(page, 1), current_app.config["EVENTS_PER_PAGE"])
+    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+    events = services.upcoming_events(page, current_app.config["EVENTS_PER_PAGE"])
     return render_template("events/index.html", events=events)
 
 
 @bp.get("/events/<slug>")
 def detail(slug: str) -> ResponseReturnValue:
     event = services.get_public_event_or_404(slug)
-    return render_event(event, RsvpForm(event))
+    response = make_response(render_event(event, RsvpForm(event)))
+    # The form carries this visitor's one-time key: never serve it to another.
+    response.headers["Cache-Control"] = "no-store"
+    return response

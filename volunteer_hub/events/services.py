@@ -62,9 +62,15 @@ def accepts_rsvps(event: Event, now: datetime | None = None) -> bool:
 
 
 def lock_event(event: Event) -> None:
-    """Serialise capacity decisions for ``event``: a row lock on PostgreSQL.
-    On SQLite the transaction already holds the write lock (``begin_write``)."""
-    db.session.execute(select(Event.id).where(Event.id == event.id).with_for_update())
+    """Serialise capacity decisions for ``event``: a row lock on PostgreSQL,
+    after which the event is read again. On SQLite the transaction already
+    holds the write lock (``begin_write``)."""
+    db.session.execute(
+        select(Event)
+        .where(Event.id == event.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
 
 
 def venue_of(event: Event, venue_id: int) -> Venue | None:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from volunteer_hub.extensions import db
 from volunteer_hub.mail.delivery import deliver_due
 from volunteer_hub.mail.transports import transport_from_url
+
+log = logging.getLogger(__name__)
 
 
 @click.command("send-mail")
@@ -22,8 +26,15 @@ def send_mail_command(once: bool, interval: float | None) -> None:
     transport = transport_from_url(current_app.config["MAIL_URL"])
     interval = interval if interval is not None else current_app.config["MAIL_POLL_INTERVAL"]
     while True:
-        tried = deliver_due(transport)
-        if once:
-            click.echo(f"Tried {tried} message(s).")
-            return
+        try:
+            tried = deliver_due(transport)
+        except Exception:  # the database went away, say: log, and try again later
+            if once:
+                raise
+            log.exception("delivering the outbox failed; trying again in %s s", interval)
+            db.session.rollback()
+        else:
+            if once:
+                click.echo(f"Tried {tried} message(s).")
+                return
         time.sleep(interval)

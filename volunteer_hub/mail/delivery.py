@@ -68,11 +68,23 @@ def claim_due_message(now: datetime) -> Claim | None:
     if message is None:
         db.session.rollback()
         return None
+    if message.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
+        # Its last lease ran out without an outcome: the worker died sending it.
+        _give_up(message, "gave up: no outcome recorded after the last attempt")
+        db.session.commit()
+        return claim_due_message(now)
     message.attempts += 1
     message.next_attempt_at = now + LEASE
     claim = Claim(message.id, message.recipient, message.mime or "")
     db.session.commit()
     return claim
+
+
+def _give_up(message: OutboxMessage, error: str) -> None:
+    """Mark the message failed and drop its content, which may hold a manage link."""
+    message.status = MessageStatus.FAILED
+    message.mime = None
+    message.last_error = error[:500]
 
 
 def deliver_one(transport: Transport, now: datetime | None = None) -> Attempt | None:
@@ -88,36 +100,40 @@ def deliver_one(transport: Transport, now: datetime | None = None) -> Attempt | 
     error: Exception | None = None
     try:
         transport.send(sender, claim.recipient, claim.mime, f"{claim.message_id:08d}")
-    except (PermanentFailure, OSError, smtplib.SMTPException) as caught:
+    except Exception as caught:  # noqa: BLE001 - one bad message must not stop the worker
         error = caught
 
     begin_write()
-    message = db.session.get_one(OutboxMessage, claim.message_id)
+    message = db.session.get(OutboxMessage, claim.message_id)
+    if message is None:  # deleted with its RSVP while being sent
+        db.session.rollback()
+        return Attempt(claim.message_id, MessageStatus.SENT if error is None
+                       else MessageStatus.FAILED, 0, now, None)
     if error is None:
         message.status = MessageStatus.SENT
         message.sent_at = utcnow()
         message.mime = None
         message.last_error = None
     else:
-        message.last_error = f"{type(error).__name__}: {error}"[:500]
-        permanent = isinstance(error, PermanentFailure)
+        description = f"{type(error).__name__}: {error}"
+        permanent = isinstance(error, PermanentFailure) or not isinstance(
+            error, (OSError, smtplib.SMTPException))
         if permanent or message.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
-            message.status = MessageStatus.FAILED
+            _give_up(message, description)
         else:
+            message.last_error = description[:500]
             message.next_attempt_at = now + retry_delay(message.attempts)
-        log.warning("delivery of message %s failed: %s", message.id, message.last_error)
+        # The log names the message, never the recipient.
+        log.warning("delivery of message %s failed (%s)", message.id, type(error).__name__)
     attempt = Attempt(message.id, message.status, message.attempts, message.next_attempt_at,
                       message.last_error)
     db.session.commit()
     return attempt
 
 
-def deliver_due(transport: Transport, limit: int | None = None) -> int:
-    """Deliver messages until none is due (or ``limit`` were tried); returns
-    how many were tried."""
+def deliver_due(transport: Transport) -> int:
+    """Deliver messages until none is due; returns how many were tried."""
     tried = 0
-    while limit is None or tried < limit:
-        if deliver_one(transport) is None:
-            break
+    while deliver_one(transport) is not None:
         tried += 1
     return tried

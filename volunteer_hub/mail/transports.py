@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import smtplib
+import ssl
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
@@ -39,19 +40,26 @@ class SmtpTransport:
     carries a user."""
 
     def __init__(
-        self, host: str, port: int, *, ssl: bool = False,
+        self, host: str, port: int, *, use_ssl: bool = False,
         username: str | None = None, password: str | None = None, timeout: float = 30,
     ) -> None:
-        self.host, self.port, self.ssl = host, port, ssl
+        self.host, self.port, self.use_ssl = host, port, use_ssl
         self.username, self.password, self.timeout = username, password, timeout
 
     def send(self, sender: str, recipient: str, mime: str, name: str) -> None:
-        client_class = smtplib.SMTP_SSL if self.ssl else smtplib.SMTP
-        with client_class(self.host, self.port, timeout=self.timeout) as client:
+        context = ssl.create_default_context()
+        if self.use_ssl:
+            client = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
+        else:
+            client = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+        with client:
             client.ehlo()
-            if not self.ssl and client.has_extn("starttls"):
-                client.starttls()
+            if not self.use_ssl and client.has_extn("starttls"):
+                client.starttls(context=context)
                 client.ehlo()
+            elif not self.use_ssl and self.username:
+                raise smtplib.SMTPException(
+                    "the server offers no STARTTLS; refusing to send the password in clear")
             if self.username:
                 client.login(self.username, self.password or "")
             try:
@@ -68,16 +76,16 @@ def transport_from_url(url: str) -> Transport:
     ``smtps://user:password@host:port``, or a folder path (``file://`` optional)."""
     parts = urlsplit(url)
     if parts.scheme in ("smtp", "smtps"):
-        ssl = parts.scheme == "smtps"
+        use_ssl = parts.scheme == "smtps"
         return SmtpTransport(
             parts.hostname or "localhost",
-            parts.port or (465 if ssl else 25),
-            ssl=ssl,
+            parts.port or (465 if use_ssl else 25),
+            use_ssl=use_ssl,
             username=unquote(parts.username) if parts.username else None,
             password=unquote(parts.password) if parts.password else None,
         )
     if parts.scheme == "file":
         return FolderTransport(Path(unquote(parts.path)))
-    if parts.scheme in ("", ) or len(parts.scheme) == 1:  # a path, or a Windows drive letter
+    if not parts.scheme or len(parts.scheme) == 1:  # a path, or a Windows drive letter
         return FolderTransport(Path(url))
     raise ValueError(f"unsupported MAIL_URL scheme {parts.scheme!r}: use smtp://, smtps:// or a folder")

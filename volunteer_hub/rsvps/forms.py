@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING, Any
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, IntegerField, RadioField, StringField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
 
-from volunteer_hub.forms import printable_text, strip
+from volunteer_hub.forms import email_address, printable_text, strip
 from volunteer_hub.tokens import new_nonce
 
 if TYPE_CHECKING:
@@ -19,26 +19,41 @@ ONLINE = "online"
 
 def attendance_choices(event: Event) -> list[tuple[str, str]]:
     """One radio per venue, plus "Online" where offered."""
-    choices = [(str(venue.id), f"In person at {venue.name}") for venue in event.venues]
+    choices = [(str(venue.id), f"In person: {venue.name}") for venue in event.venues]
     if event.online:
         choices.append((ONLINE, "Online"))
     return choices
 
 
-class AttendanceForm(FlaskForm):
-    """How someone attends: the part shared by the RSVP and manage forms."""
+def _attendance_field() -> RadioField:
+    return RadioField("How will you attend?",
+                      validators=[InputRequired("Please choose how you will attend.")])
 
-    attendance = RadioField("How will you attend?", validators=[InputRequired(
-        "Please choose how you will attend.")])
-    guests = IntegerField(
+
+def _guests_field() -> IntegerField:
+    return IntegerField(
         "Guests you are bringing",
         default=0,
         validators=[InputRequired("Please enter a number of guests (0 for none).")],
     )
 
+
+def _keep_updated_field() -> BooleanField:
+    return BooleanField("Keep me updated about the campaign's future events")
+
+
+class AttendanceForm(FlaskForm):
+    """How someone attends, set up for one event: the part the RSVP and
+    manage forms share. Subclasses declare the fields, in page order."""
+
+    attendance: RadioField
+    guests: IntegerField
+    keep_updated: BooleanField
+
     def __init__(self, event: Event, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.attendance.choices = attendance_choices(event)
+        self.guests.description = f"Up to {event.guest_limit}; 0 if you come alone."
         self.guests.validators = [
             *self.guests.validators,
             NumberRange(0, event.guest_limit, f"You can bring up to {event.guest_limit} guests."
@@ -65,14 +80,14 @@ class RsvpForm(AttendanceForm):
         description="For your confirmation and the link to change or cancel.",
         filters=[strip],
         validators=[DataRequired("Please enter your email address."), Length(max=254),
-                    Email("Please enter a valid email address.")],
+                    email_address],
     )
-    keep_updated = BooleanField("Keep me updated about the campaign's future events")
+    attendance = _attendance_field()
+    guests = _guests_field()
+    keep_updated = _keep_updated_field()
     #: one-time key: the same form sent twice gives back the same RSVP
     submission_key = HiddenField(validators=[Regexp(r"^[A-Za-z0-9_-]{43}$",
                                                     message="This form has expired.")])
-
-    field_order = ("name", "email", "attendance", "guests", "keep_updated")
 
     def __init__(self, event: Event, *args: Any, **kwargs: Any) -> None:
         super().__init__(event, *args, **kwargs)
@@ -91,7 +106,11 @@ class RsvpForm(AttendanceForm):
 
 
 class ChangeRsvpForm(AttendanceForm):
-    """Switch venue or online, or change guests."""
+    """Switch venue or online, change guests or consent to updates."""
+
+    attendance = _attendance_field()
+    guests = _guests_field()
+    keep_updated = _keep_updated_field()
 
 
 class ConfirmForm(FlaskForm):

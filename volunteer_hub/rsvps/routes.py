@@ -5,7 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
+from sqlalchemy.exc import IntegrityError
+
 from volunteer_hub.database import begin_write
+from volunteer_hub.errors import render_error
 from volunteer_hub.events.pages import render_event
 from volunteer_hub.events.services import accepts_rsvps, get_public_event_or_404
 from volunteer_hub.extensions import db
@@ -24,6 +27,11 @@ def _private(response):
     return response
 
 
+@bp.errorhandler(services.RsvpGone)
+def _gone(error: services.RsvpGone) -> ResponseReturnValue:
+    return render_error(404)
+
+
 @bp.post("/events/<slug>/rsvp")
 def create(slug: str) -> ResponseReturnValue:
     begin_write()
@@ -38,7 +46,13 @@ def create(slug: str) -> ResponseReturnValue:
         db.session.commit()
     except services.RsvpError as error:
         db.session.rollback()
+        form.submission_key.data = new_nonce()
         return render_event(event, form, 422, error=str(error))
+    except IntegrityError:
+        # The same form sent to two events at once (PostgreSQL): the first won.
+        db.session.rollback()
+        form.submission_key.data = new_nonce()
+        return render_event(event, form, 422, error=services.RESENT_FORM)
     token = services.manage_token(result.rsvp)
     if result.created:
         flash("created", "rsvp")
@@ -59,6 +73,7 @@ def _change_form(rsvp: Rsvp, **kwargs) -> ChangeRsvpForm:
     if not form.is_submitted():
         form.attendance.data = ONLINE if rsvp.is_online else str(rsvp.venue_id)
         form.guests.data = rsvp.guests
+        form.keep_updated.data = rsvp.keep_updated
     return form
 
 
@@ -89,7 +104,8 @@ def change(token: str) -> ResponseReturnValue:
     if not form.validate_on_submit():
         return _render_manage(rsvp, form, 422)
     try:
-        changed = services.change_rsvp(rsvp, venue_id=form.venue_id, guests=form.guests.data)
+        changed = services.change_rsvp(rsvp, venue_id=form.venue_id, guests=form.guests.data,
+                                       keep_updated=form.keep_updated.data)
         db.session.commit()
     except services.RsvpError as error:
         db.session.rollback()

@@ -22,10 +22,15 @@ from volunteer_hub.tokens import link_token, new_nonce, token_hash
 from volunteer_hub.urls import absolute_url
 
 LINK_PURPOSE = "rsvp"
+RESENT_FORM = "This form was already sent. Please reload the page to RSVP again."
 
 
 class RsvpError(Exception):
     """A request the rules do not allow; the message is meant for the person."""
+
+
+class RsvpGone(LookupError):
+    """The RSVP was deleted while the request waited for the lock."""
 
 
 @dataclass(frozen=True)
@@ -102,10 +107,13 @@ def create_rsvp(
     lock_event(event)
     submission_hash = token_hash(submission_key)
     earlier = db.session.scalar(select(Rsvp).where(Rsvp.submission_hash == submission_hash))
-    if earlier is not None and earlier.event_id == event.id:
-        return NewRsvp(earlier, created=False)
     if earlier is not None:
-        raise RsvpError("This form was already used for another event. Please reload the page.")
+        if (earlier.event_id, earlier.email_key, earlier.venue_id, earlier.guests) != (
+            event.id, email.casefold(), venue_id, guests
+        ):
+            # Not a double click: someone went back to a sent form and changed it.
+            raise RsvpError(RESENT_FORM)
+        return NewRsvp(earlier, created=False)
     venue = _check_request(event, venue_id, guests)
 
     nonce = new_nonce()
@@ -128,8 +136,9 @@ def create_rsvp(
     return NewRsvp(rsvp, created=True)
 
 
-def change_rsvp(rsvp: Rsvp, *, venue_id: int | None, guests: int) -> bool:
-    """Switch venue or online, or change guests. Returns whether anything changed.
+def change_rsvp(rsvp: Rsvp, *, venue_id: int | None, guests: int, keep_updated: bool) -> bool:
+    """Switch venue or online, change guests or consent to updates. Returns
+    whether anything changed.
 
     Someone who has a place keeps it unless the new choice fits: a full
     venue is refused with a message and nothing changes. Someone on the
@@ -137,16 +146,20 @@ def change_rsvp(rsvp: Rsvp, *, venue_id: int | None, guests: int) -> bool:
     when there is room.
     """
     event = rsvp.event
+    _lock_and_reload(rsvp)
     if rsvp.status is RsvpStatus.CANCELLED:
         raise RsvpError("This RSVP is cancelled. To come after all, please RSVP again.")
     venue = _check_request(event, venue_id, guests)
+    consent_changed = keep_updated != rsvp.keep_updated
+    rsvp.keep_updated = keep_updated
     if venue_id == rsvp.venue_id and guests == rsvp.guests:
-        return False
-    lock_event(event)
+        db.session.flush()
+        return consent_changed
 
     old_venue = rsvp.venue
     moving = venue_id != rsvp.venue_id
-    if rsvp.status is RsvpStatus.GOING and venue is not None:
+    growing = moving or guests > rsvp.guests
+    if rsvp.status is RsvpStatus.GOING and venue is not None and growing:
         left = places_left(venue, besides=rsvp if not moving else None)
         if left is not None and 1 + guests > left:
             counting_yours = "" if moving else ", counting yours"
@@ -167,9 +180,9 @@ def change_rsvp(rsvp: Rsvp, *, venue_id: int | None, guests: int) -> bool:
 
 def cancel_rsvp(rsvp: Rsvp) -> None:
     """Give up the place (or waitlist spot) and let the waitlist move up."""
+    _lock_and_reload(rsvp)
     if rsvp.status is RsvpStatus.CANCELLED:
         return
-    lock_event(rsvp.event)
     rsvp.status = RsvpStatus.CANCELLED
     rsvp.waitlisted_at = None
     db.session.flush()
@@ -179,7 +192,7 @@ def cancel_rsvp(rsvp: Rsvp) -> None:
 
 def delete_rsvp(rsvp: Rsvp) -> None:
     """Erase the RSVP and every message about it; its place goes to the waitlist."""
-    lock_event(rsvp.event)
+    _lock_and_reload(rsvp)
     venue = rsvp.venue
     db.session.delete(rsvp)
     db.session.flush()
@@ -188,8 +201,11 @@ def delete_rsvp(rsvp: Rsvp) -> None:
 
 def promote_waitlist(venue: Venue | None) -> list[Rsvp]:
     """Give freed places to the first waitlisted RSVPs that fit, in order of
-    arrival, and tell each of them. The caller holds the event's lock."""
-    if venue is None:
+    arrival, and tell each of them. The caller holds the event's lock.
+
+    Nothing moves once the event is cancelled or over: a place there is
+    worth nothing, and an email saying otherwise would mislead."""
+    if venue is None or not accepts_rsvps(venue.event):
         return []
     left = places_left(venue)
     waiting = db.session.scalars(
@@ -208,6 +224,17 @@ def promote_waitlist(venue: Venue | None) -> list[Rsvp]:
         _queue(rsvp, "promoted")
     db.session.flush()
     return promoted
+
+
+def _lock_and_reload(rsvp: Rsvp) -> None:
+    """Take the event's lock, then read the RSVP again: another request may
+    have promoted, changed or deleted it while this one waited."""
+    lock_event(rsvp.event)
+    fresh = db.session.scalars(
+        select(Rsvp).where(Rsvp.id == rsvp.id).execution_options(populate_existing=True)
+    ).first()
+    if fresh is None:
+        raise RsvpGone()
 
 
 def _check_request(event: Event, venue_id: int | None, guests: int) -> Venue | None:
