@@ -38,9 +38,8 @@ A press conference outside the United Nations during the week of the General
 Assembly, to present the **International Emergency Appeal to Free Iran's
 Political Prisoners** and the names of those who have signed it.
 
-The date and time depend on the General Assembly's schedule and will be
-announced. RSVP now and we will email you as soon as they are set. We also
-need people to hand out leaflets and talk to passers-by.
+The date and time depend on the General Assembly's schedule. We also need
+people to hand out leaflets and talk to passers-by.
 """
 
 

@@ -60,6 +60,14 @@ class Event(db.Model):
     def is_cancelled(self) -> bool:
         return self.status is EventStatus.CANCELLED
 
+    @property
+    def has_local_times(self) -> bool:
+        """Whether some venue keeps other hours or another zone than the event."""
+        return any(
+            venue.starts_at is not None or venue.timezone != self.timezone
+            for venue in self.venues
+        )
+
     def __repr__(self) -> str:
         return f"<Event {self.slug}>"
 
