@@ -25,7 +25,10 @@ class Config:
     #: ``smtp://host:port`` or a folder for ``.eml`` files.
     #: When unset: ``instance/mail/``.
     MAIL_URL: str | None = None
+    #: Sender of every email, and ORGANIZER of every invite.
     MAIL_FROM = "Volunteer Hub <volunteer-hub@localhost>"
+    #: Where replies go, for example the organisers' shared inbox; unset: none.
+    MAIL_REPLY_TO: str | None = None
     #: Seconds between two looks at the outbox in ``flask send-mail``.
     MAIL_POLL_INTERVAL = 5
     #: A message still undelivered after this many attempts is marked failed.
@@ -36,6 +39,9 @@ class Config:
 
     #: Where people reach the site; used for links in emails.
     BASE_URL = "http://127.0.0.1:5000"
+
+    #: Hours before an event that attendees get their reminder; 0 turns it off.
+    REMINDER_HOURS_BEFORE = 24
 
     #: Upcoming events shown per page on the home page.
     EVENTS_PER_PAGE = 20

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import markdown
 import nh3
 from markupsafe import Markup
@@ -26,3 +28,9 @@ def render_markdown(source: str) -> Markup:
             link_rel="noopener noreferrer nofollow",
         )
     )
+
+
+def markdown_to_text(source: str) -> str:
+    """The words of ``source`` without markup, for calendar descriptions."""
+    rendered = markdown.markdown(source, extensions=["sane_lists"], output_format="html")
+    return html.unescape(nh3.clean(rendered, tags=set())).strip()

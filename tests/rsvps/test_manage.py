@@ -85,7 +85,7 @@ def test_a_cancelled_rsvp_cannot_be_changed(client, make_event, fetch):
     assert fetch(sa.select(Rsvp))[0].venue_id == event.venues[0].id
 
 
-def test_delete_erases_the_rsvp_and_its_mail(client, make_event, fetch):
+def test_delete_erases_the_rsvp_and_its_mail(app, client, make_event, fetch):
     event = make_event()
     path = book(client, event, name="Shirin")
     book(client, event, name="Other")
@@ -97,8 +97,17 @@ def test_delete_erases_the_rsvp_and_its_mail(client, make_event, fetch):
     assert response.status_code == 303
     assert response.headers["Location"] == f"/events/{event.slug}"
     assert [r.name for r in fetch(sa.select(Rsvp))] == ["Other"]
-    assert [m.recipient for m in fetch(sa.select(OutboxMessage))] == ["shirin@example.org"]
-    assert all("Shirin" not in (m.mime or "") for m in fetch(sa.select(OutboxMessage)))
+    # Shirin's confirmation is gone; one last message removes the calendar entry.
+    messages = fetch(sa.select(OutboxMessage).order_by(OutboxMessage.id))
+    assert [(m.recipient, m.subject, m.forget_recipient, m.rsvp_id) for m in messages] == [
+        ("shirin@example.org", f"RSVP confirmed: {event.title}", False, 2),
+        ("shirin@example.org", f"Your data is deleted: {event.title}", True, None),
+    ]
+    assert "METHOD:CANCEL" in messages[1].mime.replace("=\r\n", "")
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["send-mail", "--once"]).exit_code == 0
+    sent = fetch(sa.select(OutboxMessage).where(OutboxMessage.rsvp_id.is_(None)))
+    assert [(m.recipient, m.mime) for m in sent] == [("", None)]  # nothing about her is left
     assert "have been deleted" in client.get(f"/events/{event.slug}").get_data(as_text=True)
     assert client.get(path).status_code == 404
 

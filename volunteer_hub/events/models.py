@@ -43,6 +43,8 @@ class Event(db.Model):
     #: how many guests one RSVP may bring
     guest_limit: Mapped[int] = mapped_column(default=0)
     status: Mapped[EventStatus] = mapped_column(default=EventStatus.DRAFT, index=True)
+    #: raised with every change a calendar shows; SEQUENCE of the public entries
+    sequence: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -3,6 +3,7 @@ putting them in the outbox."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
@@ -16,10 +17,21 @@ from volunteer_hub.extensions import db
 from volunteer_hub.mail.models import OutboxMessage
 
 
+@dataclass(frozen=True)
+class CalendarPart:
+    """An iTIP message to carry: shown inline by calendar-aware mail
+    programs, and attached as ``invite.ics`` for all the others."""
+
+    ics: bytes
+    method: str
+
+
 def build_message(
-    *, to_name: str, to_email: str, subject: str, text: str, html: str
+    *, to_name: str, to_email: str, subject: str, text: str, html: str,
+    calendar: CalendarPart | None = None,
 ) -> EmailMessage:
-    """A multipart/alternative message from the configured sender.
+    """A message from the configured sender: plain text and HTML
+    alternatives, plus the invite when there is one.
 
     Header values are set through ``email.headerregistry``, which refuses
     line breaks, so nobody can add headers through a name or subject.
@@ -28,12 +40,24 @@ def build_message(
     message = EmailMessage(policy=SMTP)
     message["From"] = Address(display_name=sender_name, addr_spec=sender_address)
     message["To"] = Address(display_name=to_name, addr_spec=to_email)
+    if reply_to := current_app.config.get("MAIL_REPLY_TO"):
+        reply_name, reply_address = parseaddr(reply_to)
+        message["Reply-To"] = Address(display_name=reply_name, addr_spec=reply_address)
     message["Subject"] = subject
     message["Date"] = format_datetime(utcnow())
     message["Message-ID"] = make_msgid(domain=sender_address.rpartition("@")[2] or None)
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(text)
     message.add_alternative(html, subtype="html")
+    if calendar is not None:
+        # The layout Gmail, Outlook and Apple Mail send and understand:
+        # multipart/mixed [alternative [plain, html, calendar], invite.ics].
+        message.add_alternative(
+            calendar.ics.decode(), subtype="calendar", params={"method": calendar.method}
+        )
+        message.add_attachment(
+            calendar.ics, maintype="application", subtype="ics", filename="invite.ics"
+        )
     return message
 
 
@@ -44,6 +68,8 @@ def queue_email(
     to_email: str,
     subject: str,
     rsvp_id: int | None = None,
+    calendar: CalendarPart | None = None,
+    forget_recipient: bool = False,
     **context: Any,
 ) -> OutboxMessage:
     """Render ``mail/<template>.txt`` and ``.html`` and add the message to the
@@ -55,9 +81,11 @@ def queue_email(
         subject=subject,
         text=render_template(f"mail/{template}.txt", **context),
         html=render_template(f"mail/{template}.html", **context),
+        calendar=calendar,
     )
     outbox_message = OutboxMessage(
-        recipient=to_email, subject=subject, mime=message.as_string(), rsvp_id=rsvp_id
+        recipient=to_email, subject=subject, mime=message.as_string(), rsvp_id=rsvp_id,
+        forget_recipient=forget_recipient,
     )
     db.session.add(outbox_message)
     return outbox_message

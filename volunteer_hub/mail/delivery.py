@@ -85,6 +85,8 @@ def _give_up(message: OutboxMessage, error: str) -> None:
     message.status = MessageStatus.FAILED
     message.mime = None
     message.last_error = error[:500]
+    if message.forget_recipient:
+        message.recipient = ""
 
 
 def deliver_one(transport: Transport, now: datetime | None = None) -> Attempt | None:
@@ -114,6 +116,8 @@ def deliver_one(transport: Transport, now: datetime | None = None) -> Attempt | 
         message.sent_at = utcnow()
         message.mime = None
         message.last_error = None
+        if message.forget_recipient:
+            message.recipient = ""
     else:
         description = f"{type(error).__name__}: {error}"
         permanent = isinstance(error, PermanentFailure) or not isinstance(

@@ -34,6 +34,8 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+    #: erase the address once the message is out: its person asked to be forgotten
+    forget_recipient: Mapped[bool] = mapped_column(default=False)
     #: the RSVP this message is about; deleting the RSVP deletes its mail
     rsvp_id: Mapped[int | None] = mapped_column(
         ForeignKey("rsvp.id", ondelete="CASCADE"), index=True

@@ -56,6 +56,15 @@ class Rsvp(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     #: when the RSVP joined its current waitlist: first come, first served
     waitlisted_at: Mapped[datetime | None]
+    #: the calendar entry's UID, the same in every invite and feed
+    ical_uid: Mapped[str] = mapped_column(String(255), unique=True)
+    #: SEQUENCE of the last invite sent; None before the first
+    invite_sequence: Mapped[int | None]
+    #: whether the person's calendar holds the entry (a REQUEST went out, no CANCEL since)
+    invite_active: Mapped[bool] = mapped_column(default=False)
+    #: digest of what the last REQUEST showed, to tell when an update is due
+    invite_fingerprint: Mapped[str | None] = mapped_column(String(64))
+    reminded_at: Mapped[datetime | None]
 
     event: Mapped[Event] = relationship()
     venue: Mapped[Venue | None] = relationship()

@@ -8,15 +8,18 @@ flush and leave the commit to the caller.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from volunteer_hub.database import utcnow
-from volunteer_hub.events.models import Event, Venue
+from volunteer_hub.events.models import Event, EventStatus, Venue
 from volunteer_hub.events.services import accepts_rsvps, lock_event, venue_of
 from volunteer_hub.extensions import db
 from volunteer_hub.mail.compose import queue_email
+from volunteer_hub.invites.services import feed_links
+from volunteer_hub.rsvps import invites
 from volunteer_hub.rsvps.models import Rsvp, RsvpStatus
 from volunteer_hub.tokens import link_token, new_nonce, token_hash
 from volunteer_hub.urls import absolute_url
@@ -128,6 +131,7 @@ def create_rsvp(
         token_nonce=nonce,
         token_hash=token_hash(link_token(LINK_PURPOSE, nonce)),
         submission_hash=submission_hash,
+        ical_uid=invites.new_uid(),
     )
     _place(rsvp, venue, utcnow())
     db.session.add(rsvp)
@@ -191,9 +195,16 @@ def cancel_rsvp(rsvp: Rsvp) -> None:
 
 
 def delete_rsvp(rsvp: Rsvp) -> None:
-    """Erase the RSVP and every message about it; its place goes to the waitlist."""
+    """Erase the RSVP and every message about it; its place goes to the waitlist.
+
+    If the person's calendar holds the entry, one last email removes it; its
+    address is erased as soon as it is out.
+    """
     _lock_and_reload(rsvp)
     venue = rsvp.venue
+    if rsvp.invite_active:
+        rsvp.status = RsvpStatus.CANCELLED
+        _queue(rsvp, "deleted", linked=False)
     db.session.delete(rsvp)
     db.session.flush()
     promote_waitlist(venue)
@@ -224,6 +235,74 @@ def promote_waitlist(venue: Venue | None) -> list[Rsvp]:
         _queue(rsvp, "promoted")
     db.session.flush()
     return promoted
+
+
+def sync_invites(event: Event) -> int:
+    """Tell everyone whose calendar entry no longer matches the event.
+
+    Call after any change to the event, its venues or its online link (the
+    caller holds the event's lock). People going get an update (or, for a
+    date just announced, their first invite); after a cancellation everyone
+    still signed up is told, with a CANCEL where their calendar holds the
+    entry. Returns how many people were emailed.
+    """
+    rsvps = db.session.scalars(
+        select(Rsvp)
+        .where(Rsvp.event_id == event.id, Rsvp.status != RsvpStatus.CANCELLED)
+        .order_by(Rsvp.id)
+    ).all()
+    told = 0
+    for rsvp in rsvps:
+        if event.is_cancelled:
+            template = "event_cancelled"
+        elif rsvp.status is not RsvpStatus.GOING:
+            continue
+        elif not rsvp.invite_active:
+            template = "date_announced"
+        else:
+            template = "event_changed"
+        url = manage_url(rsvp)
+        entry = invites.entry_for(rsvp, url)
+        if template == "event_changed" and (
+            entry is None or invites.fingerprint(entry) == rsvp.invite_fingerprint
+        ):
+            continue  # this person's entry shows nothing that changed
+        if template == "date_announced" and entry is None:
+            continue
+        _queue(rsvp, template)
+        told += 1
+    db.session.flush()
+    return told
+
+
+def queue_due_reminders(now: datetime | None = None) -> int:
+    """Queue the reminder for every RSVP whose event starts within the
+    reminder window, once each. People who RSVPed inside the window just
+    had their confirmation, so they get no reminder. Returns how many."""
+    hours = current_app.config["REMINDER_HOURS_BEFORE"]
+    if not hours:
+        return 0
+    now = now or utcnow()
+    lead = timedelta(hours=hours)
+    starts_at = func.coalesce(Venue.starts_at, Event.starts_at)
+    due = db.session.scalars(
+        select(Rsvp)
+        .join(Rsvp.event)
+        .outerjoin(Rsvp.venue)
+        .where(Rsvp.status == RsvpStatus.GOING, Rsvp.reminded_at.is_(None))
+        .where(Event.status == EventStatus.PUBLISHED)
+        .where(starts_at > now, starts_at <= now + lead)
+        .order_by(Rsvp.id)
+    ).all()
+    queued = 0
+    for rsvp in due:
+        rsvp.reminded_at = now
+        start = rsvp.venue.local_starts_at if rsvp.venue else rsvp.event.starts_at
+        if start is not None and rsvp.created_at < start - lead:
+            _queue(rsvp, "reminder", with_invite=False)
+            queued += 1
+    db.session.flush()
+    return queued
 
 
 def _lock_and_reload(rsvp: Rsvp) -> None:
@@ -279,24 +358,46 @@ SUBJECTS = {
     "promoted": "A place is yours: {title}",
     "changed": "RSVP updated: {title}",
     "cancelled": "RSVP cancelled: {title}",
+    "deleted": "Your data is deleted: {title}",
+    "date_announced": "Date announced: {title}",
+    "event_changed": "Changed: {title}",
+    "event_cancelled": "Cancelled: {title}",
+    "reminder": "Reminder: {title}",
 }
 
+#: Emails that offer the person's calendar feed.
+OFFERS_FEED = frozenset({"confirmation", "promoted", "date_announced"})
 
-def _queue(rsvp: Rsvp, template: str, **context: object) -> None:
+
+def _queue(rsvp: Rsvp, template: str, *, linked: bool = True, with_invite: bool = True,
+           **context: object) -> None:
+    """Queue an email about ``rsvp``, with the invite when the calendar needs one.
+
+    ``linked=False`` keeps the message when the RSVP is deleted, and erases
+    its address once it is sent.
+    """
     if template == "confirmation" and rsvp.status is RsvpStatus.WAITLISTED:
         subject_key = "waitlisted"
     else:
         subject_key = template
+    url = manage_url(rsvp)
+    calendar = invites.next_calendar_part(rsvp, url) if with_invite else None
     queue_email(
         f"rsvps/{template}",
         to_name=rsvp.name,
         to_email=rsvp.email,
         subject=SUBJECTS[subject_key].format(title=rsvp.event.title),
-        rsvp_id=rsvp.id,
+        rsvp_id=rsvp.id if linked else None,
+        forget_recipient=not linked,
+        calendar=calendar,
+        calendar_attached=calendar is not None,
         rsvp=rsvp,
         event=rsvp.event,
-        manage_url=manage_url(rsvp),
+        manage_url=url,
+        cancel_url=absolute_url("rsvps.confirm_cancel", token=manage_token(rsvp)),
         event_url=absolute_url("events.detail", slug=rsvp.event.slug),
+        home_url=absolute_url("events.index"),
+        feed=feed_links(rsvp.email) if template in OFFERS_FEED else None,
         **context,
     )
 

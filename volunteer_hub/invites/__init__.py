@@ -1,0 +1,1 @@
+"""Invites: calendar entries by email (iTIP), public and personal feeds."""

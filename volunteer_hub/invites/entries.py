@@ -1,0 +1,93 @@
+"""The public calendar entries of an event, and "add to calendar" links."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import urlencode, urlsplit
+
+from flask import current_app
+
+from volunteer_hub.events.models import Event
+from volunteer_hub.invites.ical import DEFAULT_DURATION, Entry
+from volunteer_hub.markup import markdown_to_text
+from volunteer_hub.urls import absolute_url
+
+
+def _uid(event: Event, part: str) -> str:
+    host = urlsplit(current_app.config["BASE_URL"]).hostname or "volunteer-hub"
+    return f"event-{event.id}-{part}@{host}"
+
+
+def event_entries(event: Event) -> list[Entry]:
+    """One entry per venue (each at its own local time) and one for online
+    attendance; none while the date is to be announced."""
+    if event.starts_at is None:
+        return []
+    url = absolute_url("events.detail", slug=event.slug)
+    description = f"{markdown_to_text(event.description)}\n\nRSVP: {url}"
+    several = len(event.venues) + int(event.online) > 1
+    entries = [
+        Entry(
+            uid=_uid(event, f"venue-{venue.id}"),
+            sequence=event.sequence,
+            summary=f"{event.title} ({venue.name})" if several else event.title,
+            starts_at=venue.local_starts_at or event.starts_at,
+            ends_at=venue.local_ends_at,
+            timezone=venue.timezone,
+            location=f"{venue.name}, {venue.address}",
+            url=url,
+            description=description,
+            cancelled=event.is_cancelled,
+        )
+        for venue in event.venues
+    ]
+    if event.online:
+        entries.append(
+            Entry(
+                uid=_uid(event, "online"),
+                sequence=event.sequence,
+                summary=f"{event.title} (online)" if several else event.title,
+                starts_at=event.starts_at,
+                ends_at=event.ends_at,
+                timezone=event.timezone,
+                location="Online",
+                url=url,
+                description=description,
+                cancelled=event.is_cancelled,
+            )
+        )
+    return entries
+
+
+def _utc(moment: datetime) -> str:
+    return moment.strftime("%Y%m%dT%H%M%SZ")
+
+
+def google_calendar_url(entry: Entry) -> str:
+    """Google Calendar's "add event" page, filled in. Only public details go
+    in: never a manage link, which would then sit in someone else's logs."""
+    ends_at = entry.ends_at or entry.starts_at + DEFAULT_DURATION
+    query = urlencode({
+        "action": "TEMPLATE",
+        "text": entry.summary,
+        "dates": f"{_utc(entry.starts_at)}/{_utc(ends_at)}",
+        "ctz": entry.timezone,
+        "location": entry.location,
+        "details": entry.url,
+    })
+    return f"https://calendar.google.com/calendar/render?{query}"
+
+
+def outlook_calendar_url(entry: Entry) -> str:
+    """Outlook on the web's "new event" page, filled in, public details only."""
+    ends_at = entry.ends_at or entry.starts_at + DEFAULT_DURATION
+    query = urlencode({
+        "path": "/calendar/action/compose",
+        "rru": "addevent",
+        "subject": entry.summary,
+        "startdt": entry.starts_at.isoformat(timespec="seconds"),
+        "enddt": ends_at.isoformat(timespec="seconds"),
+        "location": entry.location,
+        "body": entry.url,
+    })
+    return f"https://outlook.live.com/calendar/0/deeplink/compose?{query}"

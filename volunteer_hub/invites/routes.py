@@ -1,0 +1,93 @@
+"""Calendar downloads: one event, the public feed, and personal feeds."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from volunteer_hub.database import utcnow
+from volunteer_hub.events.models import Event, EventStatus
+from volunteer_hub.events.services import get_public_event_or_404
+from volunteer_hub.extensions import db
+from volunteer_hub.invites import ical, services
+from volunteer_hub.invites.entries import event_entries
+from volunteer_hub.rsvps.forms import ConfirmForm
+from volunteer_hub.rsvps.models import Rsvp
+from volunteer_hub.rsvps.invites import feed_entry
+from volunteer_hub.rsvps.services import manage_url
+
+bp = Blueprint("invites", __name__)
+
+
+def _calendar_response(body: bytes, filename: str, *, private: bool = False) -> Response:
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store" if private else "public, max-age=300"
+    return response
+
+
+@bp.get("/events/<slug>.ics")
+def event_ics(slug: str) -> ResponseReturnValue:
+    event = get_public_event_or_404(slug)
+    entries = event_entries(event)
+    if not entries:
+        abort(404)
+    body = ical.feed(entries, name=event.title, stamp=utcnow())
+    return _calendar_response(body, f"{event.slug}.ics")
+
+
+@bp.get("/calendar.ics")
+def public_feed() -> ResponseReturnValue:
+    """Every published (or cancelled) event with a date, for subscription."""
+    events = db.session.scalars(
+        select(Event)
+        .where(Event.status.in_([EventStatus.PUBLISHED, EventStatus.CANCELLED]))
+        .where(Event.starts_at.is_not(None))
+        .order_by(Event.starts_at)
+        .options(selectinload(Event.venues))
+    )
+    entries = [entry for event in events for entry in event_entries(event)]
+    body = ical.feed(entries, name=current_app.config["CAMPAIGN_NAME"], stamp=utcnow())
+    return _calendar_response(body, "events.ics")
+
+
+@bp.get("/calendar/<token>.ics")
+def personal_feed(token: str) -> ResponseReturnValue:
+    """Everything one address is going to, under the same UIDs as its invites."""
+    feed = services.find_feed(token)
+    if feed is None:
+        abort(404)
+    rsvps = db.session.scalars(
+        select(Rsvp)
+        .where(Rsvp.email_key == feed.email_key)
+        .options(selectinload(Rsvp.event).selectinload(Event.venues), selectinload(Rsvp.venue))
+    )
+    entries = [entry for rsvp in rsvps if (entry := feed_entry(rsvp, manage_url(rsvp)))]
+    body = ical.feed(entries, name="My RSVPs", stamp=utcnow())
+    return _calendar_response(body, "my-rsvps.ics", private=True)
+
+
+@bp.get("/calendar/<token>/revoke")
+def confirm_revoke(token: str) -> ResponseReturnValue:
+    if services.find_feed(token) is None:
+        abort(404)
+    response = Response(render_template("invites/confirm_revoke.html", token=token,
+                                        form=ConfirmForm()))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/calendar/<token>/revoke")
+def revoke(token: str) -> ResponseReturnValue:
+    feed = services.find_feed(token)
+    if feed is None:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.revoke_feed(feed)
+    db.session.commit()
+    flash("That calendar link no longer works. Your next email from us will carry a new one.",
+          "success")
+    return redirect(url_for("events.index"), 303)

@@ -1,0 +1,71 @@
+"""Personal feeds: one secret, revocable calendar URL per email address."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from volunteer_hub.extensions import db
+from volunteer_hub.invites.models import CalendarFeed
+from volunteer_hub.tokens import link_token, new_nonce, token_hash
+from volunteer_hub.urls import absolute_url
+
+LINK_PURPOSE = "calendar-feed"
+
+
+@dataclass(frozen=True)
+class FeedLinks:
+    """What an email offers: subscribe (webcal) and revoke."""
+
+    subscribe: str
+    download: str
+    revoke: str
+
+
+def feed_token(feed: CalendarFeed) -> str:
+    return link_token(LINK_PURPOSE, feed.token_nonce)
+
+
+def feed_for(email: str) -> CalendarFeed:
+    """The address's feed, created on first use."""
+    email_key = email.casefold()
+    feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.email_key == email_key))
+    if feed is not None:
+        return feed
+    nonce = new_nonce()
+    feed = CalendarFeed(
+        email_key=email_key,
+        token_nonce=nonce,
+        token_hash=token_hash(link_token(LINK_PURPOSE, nonce)),
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(feed)
+    except IntegrityError:  # created at the same moment by another request
+        return db.session.scalars(
+            select(CalendarFeed).where(CalendarFeed.email_key == email_key)
+        ).one()
+    return feed
+
+
+def feed_links(email: str) -> FeedLinks:
+    """The links to the address's feed, for an email to that address only."""
+    token = feed_token(feed_for(email))
+    download = absolute_url("invites.personal_feed", token=token)
+    return FeedLinks(
+        subscribe="webcal://" + download.split("://", 1)[1],
+        download=download,
+        revoke=absolute_url("invites.confirm_revoke", token=token),
+    )
+
+
+def find_feed(token: str) -> CalendarFeed | None:
+    return db.session.scalar(select(CalendarFeed).where(CalendarFeed.token_hash == token_hash(token)))
+
+
+def revoke_feed(feed: CalendarFeed) -> None:
+    """Retire the feed's URL; the next email offers a new one."""
+    db.session.delete(feed)
+    db.session.flush()
