@@ -50,8 +50,8 @@ def create_app(
     from volunteer_hub.demo.cli import seed_demo_command
     from volunteer_hub.events.routes import bp as events_bp
     from volunteer_hub.invites.routes import bp as invites_bp
-    from volunteer_hub.mail.cli import send_mail_command
     from volunteer_hub.rsvps.routes import bp as rsvps_bp
+    from volunteer_hub.worker import send_mail_command
 
     app.register_blueprint(events_bp)
     app.register_blueprint(rsvps_bp)

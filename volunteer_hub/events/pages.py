@@ -9,6 +9,7 @@ from flask import render_template
 from flask.typing import ResponseReturnValue
 
 from volunteer_hub.events.services import accepts_rsvps
+from volunteer_hub.invites.entries import add_links_by_place
 from volunteer_hub.rsvps.services import places_left_by_venue
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ def render_event(
             event=event,
             form=form,
             places_left=places_left_by_venue(event),
+            add_links=add_links_by_place(event),
             accepts_rsvps=accepts_rsvps(event),
             error=error,
         ),

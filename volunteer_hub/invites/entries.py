@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from urllib.parse import urlencode, urlsplit
 
 from flask import current_app
@@ -59,8 +60,28 @@ def event_entries(event: Event) -> list[Entry]:
     return entries
 
 
+@dataclass(frozen=True)
+class AddLinks:
+    """Links that put an entry into a web calendar."""
+
+    google: str
+    outlook: str
+
+
+def add_links(entry: Entry) -> AddLinks:
+    return AddLinks(google_calendar_url(entry), outlook_calendar_url(entry))
+
+
+def add_links_by_place(event: Event) -> dict[int | str, AddLinks]:
+    """For the event page: links per venue id, and under "online"."""
+    places: list[int | str] = [venue.id for venue in event.venues]
+    if event.online:
+        places.append("online")
+    return {place: add_links(entry) for place, entry in zip(places, event_entries(event))}
+
+
 def _utc(moment: datetime) -> str:
-    return moment.strftime("%Y%m%dT%H%M%SZ")
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def google_calendar_url(entry: Entry) -> str:
@@ -85,8 +106,8 @@ def outlook_calendar_url(entry: Entry) -> str:
         "path": "/calendar/action/compose",
         "rru": "addevent",
         "subject": entry.summary,
-        "startdt": entry.starts_at.isoformat(timespec="seconds"),
-        "enddt": ends_at.isoformat(timespec="seconds"),
+        "startdt": entry.starts_at.astimezone(UTC).isoformat(timespec="seconds"),
+        "enddt": ends_at.astimezone(UTC).isoformat(timespec="seconds"),
         "location": entry.location,
         "body": entry.url,
     })

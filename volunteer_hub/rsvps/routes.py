@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
 from sqlalchemy.exc import IntegrityError
 
-from volunteer_hub.database import begin_write
+from volunteer_hub.database import begin_write, utcnow
 from volunteer_hub.errors import render_error
 from volunteer_hub.events.pages import render_event
 from volunteer_hub.events.services import accepts_rsvps, get_public_event_or_404
 from volunteer_hub.extensions import db
-from volunteer_hub.rsvps import services
+from volunteer_hub.invites import ical
+from volunteer_hub.invites.entries import add_links
+from volunteer_hub.rsvps import invites, services
 from volunteer_hub.rsvps.forms import ONLINE, ChangeRsvpForm, ConfirmForm, RsvpForm
 from volunteer_hub.rsvps.models import Rsvp, RsvpStatus
 from volunteer_hub.tokens import new_nonce
@@ -87,6 +89,8 @@ def _render_manage(rsvp: Rsvp, form: ChangeRsvpForm, status: int = 200,
         token=services.manage_token(rsvp),
         manage_url=services.manage_url(rsvp),
         can_change=accepts_rsvps(rsvp.event) and rsvp.status is not RsvpStatus.CANCELLED,
+        add_links=add_links(entry) if (entry := invites.feed_entry(
+            rsvp, services.manage_url(rsvp))) else None,
         error=error,
     ), status
 
@@ -115,6 +119,19 @@ def change(token: str) -> ResponseReturnValue:
     else:
         flash("Nothing was changed.", "info")
     return redirect(url_for("rsvps.manage", token=token), 303)
+
+
+@bp.get("/rsvp/<token>/invite.ics")
+def invite_ics(token: str) -> ResponseReturnValue:
+    """This RSVP's calendar entry as a file, under the UID of its emailed invites."""
+    rsvp = _rsvp_or_404(token)
+    entry = invites.feed_entry(rsvp, services.manage_url(rsvp))
+    if entry is None:
+        abort(404)
+    response = Response(ical.feed([entry], name=rsvp.event.title, stamp=utcnow()),
+                        mimetype="text/calendar")
+    response.headers["Content-Disposition"] = 'attachment; filename="invite.ics"'
+    return response
 
 
 @bp.get("/rsvp/<token>/cancel")

@@ -1,4 +1,5 @@
-"""``flask send-mail``: the delivery worker."""
+"""``flask send-mail``: the background worker. Each round it queues the
+reminders that have come due, then delivers the outbox."""
 
 from __future__ import annotations
 
@@ -9,11 +10,19 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from volunteer_hub.database import begin_write
 from volunteer_hub.extensions import db
 from volunteer_hub.mail.delivery import deliver_due
 from volunteer_hub.mail.transports import transport_from_url
+from volunteer_hub.rsvps.services import queue_due_reminders
 
 log = logging.getLogger(__name__)
+
+
+def _queue_reminders() -> None:
+    begin_write()
+    queue_due_reminders()
+    db.session.commit()
 
 
 @click.command("send-mail")
@@ -22,11 +31,13 @@ log = logging.getLogger(__name__)
               help="Seconds between looks at the outbox (default: MAIL_POLL_INTERVAL).")
 @with_appcontext
 def send_mail_command(once: bool, interval: float | None) -> None:
-    """Deliver the outbox to VOLUNTEER_HUB_MAIL_URL."""
+    """Deliver the outbox to VOLUNTEER_HUB_MAIL_URL, queueing reminders as
+    events come near."""
     transport = transport_from_url(current_app.config["MAIL_URL"])
     interval = interval if interval is not None else current_app.config["MAIL_POLL_INTERVAL"]
     while True:
         try:
+            _queue_reminders()
             tried = deliver_due(transport)
         except Exception:  # the database went away, say: log, and try again later
             if once:
