@@ -16,8 +16,10 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from aiosmtpd.controller import Controller
 from flask_migrate import upgrade
 
+from tests.helpers import Inbox, free_port
 from volunteer_hub import create_app
 from volunteer_hub.events.models import Event, EventStatus, Venue
 from volunteer_hub.extensions import db
@@ -181,3 +183,13 @@ def outbox(app: Flask) -> Callable[[], list[EmailMessage]]:
             return [message_from_string(mime, policy=policy.default) for mime in mimes]
 
     return outbox
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[Controller, Inbox]]:
+    """A real SMTP server on a free local port, keeping what it receives."""
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller, inbox
+    controller.stop()

@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import secrets
+import socket
+from dataclasses import dataclass
+from datetime import datetime
+from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
+
+import icalendar
+from aiosmtpd.handlers import Message
+from ical.calendar_stream import IcsCalendarStream
 
 from volunteer_hub.events.models import Venue
 
@@ -32,3 +40,103 @@ def manage_path(response: Any) -> str:
     location = response.headers["Location"]
     assert location.startswith("/rsvp/")
     return location
+
+
+@dataclass(frozen=True)
+class Invite:
+    """An invite as two independent parsers read it (and agree on)."""
+
+    method: str
+    uid: str
+    sequence: int
+    starts_at: datetime
+    ends_at: datetime
+    tzid: str
+    summary: str
+    location: str
+    description: str
+    url: str
+    status: str
+    organizer: str
+    attendee: str
+    attendee_name: str
+    vtimezones: list[str]
+    ics: str
+
+
+def invite_of(message: EmailMessage) -> Invite | None:
+    """The invite an email carries, or None. Checks that the inline
+    text/calendar part and the invite.ics attachment are the same, that
+    icalendar and the independent ``ical`` package read the same event, and
+    that each TZID used has its VTIMEZONE."""
+    parts = [part for part in message.walk() if part.get_content_type() == "text/calendar"]
+    attachments = [part for part in message.iter_attachments()
+                   if part.get_filename() == "invite.ics"]
+    if not parts:
+        assert not attachments
+        return None
+    [part], [attachment] = parts, attachments
+    ics = part.get_content()
+    # Mail transport may rewrite a text part's line endings; the base64
+    # attachment keeps the exact bytes.
+    assert attachment.get_content().decode().splitlines() == ics.splitlines()
+
+    calendar = icalendar.Calendar.from_ical(ics)
+    method = str(calendar["METHOD"])
+    assert part.get_param("method") == method
+    [event] = calendar.walk("VEVENT")
+    starts_at, ends_at = event.decoded("DTSTART"), event.decoded("DTEND")
+    tzid = event["DTSTART"].params["TZID"]
+    vtimezones = [str(zone["TZID"]) for zone in calendar.walk("VTIMEZONE")]
+    assert tzid in vtimezones
+
+    [other] = IcsCalendarStream.from_ics(ics).calendars
+    assert other.method == method
+    [same] = other.events
+    assert (same.uid, same.sequence, same.summary) == (
+        str(event["UID"]), int(event["SEQUENCE"]), str(event["SUMMARY"]))
+    assert same.dtstart == starts_at and same.dtend == ends_at
+    assert str(same.dtstart.tzinfo) == tzid
+
+    attendee = event["ATTENDEE"]
+    return Invite(
+        method=method,
+        uid=str(event["UID"]),
+        sequence=int(event["SEQUENCE"]),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        tzid=tzid,
+        summary=str(event["SUMMARY"]),
+        location=str(event["LOCATION"]),
+        description=str(event.get("DESCRIPTION", "")),
+        url=str(event["URL"]),
+        status=str(event["STATUS"]),
+        organizer=str(event["ORGANIZER"]),
+        attendee=str(attendee),
+        attendee_name=str(attendee.params["CN"]),
+        vtimezones=vtimezones,
+        ics=ics,
+    )
+
+
+class Inbox(Message):
+    """Keeps what the SMTP server receives; refuses addresses at refused.example."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages: list[EmailMessage] = []
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.endswith("@refused.example"):
+            return "550 5.1.1 No such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    def handle_message(self, message) -> None:
+        self.messages.append(message_from_bytes(message.as_bytes(), policy=policy.default))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

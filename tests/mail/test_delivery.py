@@ -3,55 +3,20 @@ backoff when the server is away, and emptied of content once sent."""
 
 from __future__ import annotations
 
-import socket
 from datetime import timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
 import pytest
 import sqlalchemy as sa
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message
 
-from tests.helpers import manage_path, rsvp_form, text_of
+from tests.helpers import free_port, manage_path, rsvp_form, text_of
 from volunteer_hub.database import utcnow
 from volunteer_hub.extensions import db
 from volunteer_hub.mail.compose import build_message
 from volunteer_hub.mail.delivery import deliver_due, deliver_one
 from volunteer_hub.mail.models import MessageStatus, OutboxMessage
 from volunteer_hub.mail.transports import FolderTransport, SmtpTransport, transport_from_url
-
-
-class Inbox(Message):
-    """Keeps what the SMTP server receives; refuses addresses at refused.example."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.messages: list[EmailMessage] = []
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address.endswith("@refused.example"):
-            return "550 5.1.1 No such user"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    def handle_message(self, message) -> None:
-        self.messages.append(message_from_bytes(message.as_bytes(), policy=policy.default))
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, inbox
-    controller.stop()
 
 
 def test_confirmation_reaches_a_real_smtp_server(app, client, make_event, fetch, smtp_server):
