@@ -191,3 +191,12 @@ def test_a_password_is_never_sent_without_tls(app, client, make_event, smtp_serv
     assert attempt.status is MessageStatus.PENDING
     assert "refusing to send the password in clear" in attempt.last_error
     assert inbox.messages == []
+
+
+def test_reply_to_is_configurable_and_safe(app):
+    app.config["MAIL_REPLY_TO"] = "Organisers <organisers@example.org>"
+    with app.app_context():
+        message = build_message(to_name="Shirin", to_email="shirin@example.org",
+                                subject="Hello", text="body", html="<p>body</p>")
+    assert message["Reply-To"] == "Organisers <organisers@example.org>"
+    assert message["From"] == "Volunteer Hub <hub@example.org>"
