@@ -277,3 +277,18 @@ def test_deleting_data_sends_a_cancel_for_the_calendar(client, afternoon, app):
             sa.select(OutboxMessage.mime).where(OutboxMessage.rsvp_id.is_(None)))
     invite = invite_of(message_from_string(mime, policy=policy.default))
     assert (invite.method, invite.sequence) == ("CANCEL", 1)
+
+
+def test_changes_after_cancellation_tell_nobody_again(app, client, afternoon, outbox):
+    rsvp(client, afternoon, afternoon.venues[0])
+    change_event(app, afternoon.id, changes.cancel_event)
+    sent = len(outbox())
+    assert change_event(app, afternoon.id, changes.set_stream_url, "https://x.example") == 0
+    assert len(outbox()) == sent
+
+
+def test_a_dated_event_cannot_go_back_to_tba(app, afternoon):
+    with pytest.raises(changes.ChangeError, match="cannot go back"):
+        change_event(app, afternoon.id, changes.reschedule, None, None)
+    with pytest.raises(changes.ChangeError, match="end must come after"):
+        change_event(app, afternoon.id, changes.reschedule, NEW_YORK_3PM, NEW_YORK_3PM)

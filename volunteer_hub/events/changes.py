@@ -23,6 +23,8 @@ class ChangeError(ValueError):
 def _changed(event: Event) -> int:
     event.sequence += 1
     db.session.flush()
+    if event.is_cancelled:
+        return 0  # everyone was told when it was cancelled
     return sync_invites(event)
 
 
@@ -32,6 +34,11 @@ def reschedule(event: Event, starts_at: datetime | None, ends_at: datetime | Non
     if ends_at is not None and (starts_at is None or ends_at <= starts_at):
         raise ChangeError("The end must come after the start.")
     lock_event(event)
+    if starts_at is None and event.starts_at is not None:
+        raise ChangeError(
+            "A dated event cannot go back to 'to be announced': calendars already hold it. "
+            "Move it to a new date, or cancel it."
+        )
     event.starts_at, event.ends_at = starts_at, ends_at
     return _changed(event)
 
@@ -63,4 +70,6 @@ def cancel_event(event: Event) -> int:
     if event.status is EventStatus.CANCELLED:
         return 0
     event.status = EventStatus.CANCELLED
-    return _changed(event)
+    event.sequence += 1
+    db.session.flush()
+    return sync_invites(event)
