@@ -1,32 +1,15 @@
-"""An RSVP's calendar entry, and what the person's calendar needs next.
-
-Each RSVP has one entry (one UID) for its whole life. Every email about the
-RSVP carries the entry when it has changed: a REQUEST while the person is
-going to a dated event, a CANCEL once they no longer are; each with a higher
-SEQUENCE than the last, so calendars update the entry instead of adding one.
-"""
+"""An RSVP's calendar entry (see volunteer_hub.invites.state for the rules)."""
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-from dataclasses import replace
-from email.utils import parseaddr
-from urllib.parse import urlsplit
-
-from flask import current_app
-
-from volunteer_hub.database import utcnow
-from volunteer_hub.invites import ical
+from volunteer_hub.invites import ical, state
 from volunteer_hub.mail.compose import CalendarPart
 from volunteer_hub.rsvps.models import Rsvp, RsvpStatus
 from volunteer_hub.urls import absolute_url
 
 
 def new_uid() -> str:
-    """A UID no other calendar entry has."""
-    host = urlsplit(current_app.config["BASE_URL"]).hostname or "volunteer-hub"
-    return f"rsvp-{secrets.token_hex(16)}@{host}"
+    return state.new_uid("rsvp")
 
 
 def entry_for(rsvp: Rsvp, manage_url: str) -> ical.Entry | None:
@@ -59,50 +42,20 @@ def entry_for(rsvp: Rsvp, manage_url: str) -> ical.Entry | None:
     )
 
 
-def fingerprint(entry: ical.Entry) -> str:
-    """A digest of everything the entry shows, SEQUENCE aside."""
-    shown = replace(entry, sequence=0)
-    return hashlib.sha256(repr(shown).encode()).hexdigest()
-
-
 def wants_entry(rsvp: Rsvp) -> bool:
     """Whether the person's calendar should hold the entry now."""
     return rsvp.status is RsvpStatus.GOING and not rsvp.event.is_cancelled
 
 
 def next_calendar_part(rsvp: Rsvp, manage_url: str) -> CalendarPart | None:
-    """The invite to put in the next email about ``rsvp`` (None when the
-    calendar already shows the right thing), recording it as sent."""
-    entry = entry_for(rsvp, manage_url)
-    if entry is None:
-        return None
-    if wants_entry(rsvp):
-        digest = fingerprint(entry)
-        if rsvp.invite_active and digest == rsvp.invite_fingerprint:
-            return None
-        method = ical.Method.REQUEST
-        rsvp.invite_active, rsvp.invite_fingerprint = True, digest
-    elif rsvp.invite_active:
-        method = ical.Method.CANCEL
-        rsvp.invite_active, rsvp.invite_fingerprint = False, None
-    else:
-        return None
-    rsvp.invite_sequence = 0 if rsvp.invite_sequence is None else rsvp.invite_sequence + 1
-    organizer_name, organizer_email = parseaddr(current_app.config["MAIL_FROM"])
-    ics = ical.invite(
-        replace(entry, sequence=rsvp.invite_sequence),
-        method,
-        organizer=ical.Person(organizer_name, organizer_email),
-        attendee=ical.Person(rsvp.name, rsvp.email),
-        stamp=utcnow(),
-    )
-    return CalendarPart(ics, method.value)
+    """The invite for the next email about ``rsvp``, if its calendar needs one."""
+    return state.next_invite(rsvp, entry_for(rsvp, manage_url), wanted=wants_entry(rsvp),
+                             attendee=ical.Person(rsvp.name, rsvp.email))
+
+
+def is_outdated(rsvp: Rsvp, manage_url: str) -> bool:
+    return state.is_outdated(rsvp, entry_for(rsvp, manage_url))
 
 
 def feed_entry(rsvp: Rsvp, manage_url: str) -> ical.Entry | None:
-    """The entry as a personal feed lists it: same UID and SEQUENCE as the
-    last invite, so a calendar that has both shows it once."""
-    entry = entry_for(rsvp, manage_url)
-    if entry is None or not wants_entry(rsvp):
-        return None
-    return replace(entry, sequence=rsvp.invite_sequence or 0)
+    return state.feed_entry(rsvp, entry_for(rsvp, manage_url), wanted=wants_entry(rsvp))

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from volunteer_hub.database import utcnow
 from volunteer_hub.extensions import db
+from volunteer_hub.invites.state import CalendarEntryMixin
 
 if TYPE_CHECKING:
     from volunteer_hub.events.models import Event, Venue
@@ -22,7 +23,7 @@ class RsvpStatus(enum.Enum):
     CANCELLED = "cancelled"
 
 
-class Rsvp(db.Model):
+class Rsvp(CalendarEntryMixin, db.Model):
     __table_args__ = (
         CheckConstraint("guests >= 0", name="guests_not_negative"),
         CheckConstraint(
@@ -56,14 +57,6 @@ class Rsvp(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     #: when the RSVP joined its current waitlist: first come, first served
     waitlisted_at: Mapped[datetime | None]
-    #: the calendar entry's UID, the same in every invite and feed
-    ical_uid: Mapped[str] = mapped_column(String(255), unique=True)
-    #: SEQUENCE of the last invite sent; None before the first
-    invite_sequence: Mapped[int | None]
-    #: whether the person's calendar holds the entry (a REQUEST went out, no CANCEL since)
-    invite_active: Mapped[bool] = mapped_column(default=False)
-    #: digest of what the last REQUEST showed, to tell when an update is due
-    invite_fingerprint: Mapped[str | None] = mapped_column(String(64))
     reminded_at: Mapped[datetime | None]
 
     event: Mapped[Event] = relationship()

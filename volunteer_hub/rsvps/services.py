@@ -262,13 +262,8 @@ def sync_invites(event: Event) -> int:
         else:
             template = "event_changed"
         url = manage_url(rsvp)
-        entry = invites.entry_for(rsvp, url)
-        if template == "event_changed" and (
-            entry is None or invites.fingerprint(entry) == rsvp.invite_fingerprint
-        ):
-            continue  # this person's entry shows nothing that changed
-        if template == "date_announced" and entry is None:
-            continue
+        if template != "event_cancelled" and not invites.is_outdated(rsvp, url):
+            continue  # this person's entry shows nothing that changed (or no date yet)
         _queue(rsvp, template)
         told += 1
     db.session.flush()
