@@ -43,6 +43,11 @@ class Config:
     #: Hours before an event that attendees get their reminder; 0 turns it off.
     REMINDER_HOURS_BEFORE = 24
 
+    #: How long the link of "find my RSVPs and tasks" works.
+    LOOKUP_LINK_MINUTES = 60
+    #: At most one such link per address in this time, so nobody can flood an inbox.
+    LOOKUP_THROTTLE_MINUTES = 5
+
     #: Upcoming events shown per page on the home page.
     EVENTS_PER_PAGE = 20
 

@@ -50,12 +50,16 @@ def create_app(
     from volunteer_hub.demo.cli import seed_demo_command
     from volunteer_hub.events.routes import bp as events_bp
     from volunteer_hub.invites.routes import bp as invites_bp
+    from volunteer_hub.lookup.routes import bp as lookup_bp
     from volunteer_hub.rsvps.routes import bp as rsvps_bp
+    from volunteer_hub.volunteers.routes import bp as volunteers_bp
     from volunteer_hub.worker import send_mail_command
 
     app.register_blueprint(events_bp)
     app.register_blueprint(rsvps_bp)
     app.register_blueprint(invites_bp)
+    app.register_blueprint(volunteers_bp)
+    app.register_blueprint(lookup_bp)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(send_mail_command)
     errors.register(app)

@@ -3,9 +3,20 @@ against is complete."""
 
 from volunteer_hub.events.models import Event, EventStatus, Venue
 from volunteer_hub.invites.models import CalendarFeed
+from volunteer_hub.lookup.models import LookupLink
 from volunteer_hub.mail.models import MessageStatus, OutboxMessage
 from volunteer_hub.rsvps.models import Rsvp, RsvpStatus
+from volunteer_hub.volunteers.models import (
+    Assignment,
+    AssignmentStatus,
+    HelpOffer,
+    Signup,
+    Task,
+    TaskStatus,
+)
 
 __all__ = [
-    "CalendarFeed", "Event", "EventStatus", "MessageStatus", "OutboxMessage", "Rsvp", "RsvpStatus", "Venue",
+    "Assignment", "AssignmentStatus", "CalendarFeed", "Event", "EventStatus", "HelpOffer",
+    "LookupLink", "MessageStatus", "OutboxMessage", "Rsvp", "RsvpStatus", "Signup", "Task",
+    "TaskStatus", "Venue",
 ]

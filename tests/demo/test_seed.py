@@ -12,7 +12,7 @@ def test_seed_demo_loads_both_events_and_is_idempotent(runner, client, fetch):
     assert first.exit_code == 0, first.output
     assert "Added" in first.output
     second = runner.invoke(args=["seed-demo"])
-    assert "Demo events already present." in second.output
+    assert "Demo data already present." in second.output
 
     events = {e.slug: e for e in fetch(sa.select(Event).options(
         sa.orm.selectinload(Event.venues)))}

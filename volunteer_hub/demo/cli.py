@@ -13,7 +13,7 @@ from volunteer_hub.extensions import db
 @click.command("seed-demo")
 @with_appcontext
 def seed_demo_command() -> None:
-    """Load the campaign's demo events (safe to run again)."""
+    """Load the campaign's demo events and volunteer tasks (safe to run again)."""
     try:
         added = seed_demo()
         db.session.commit()
@@ -22,7 +22,7 @@ def seed_demo_command() -> None:
             "The database is not ready. Run `flask --app volunteer_hub db upgrade` first."
         ) from error
     if added:
-        for event in added:
-            click.echo(f"Added {event.title}")
+        for thing in added:
+            click.echo(f"Added {type(thing).__name__.lower()}: {thing.title}")
     else:
-        click.echo("Demo events already present.")
+        click.echo("Demo data already present.")

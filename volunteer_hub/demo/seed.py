@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from volunteer_hub.events.models import Event, EventStatus, Venue
 from volunteer_hub.extensions import db
+from volunteer_hub.volunteers.models import Task
 
 NEW_YORK = "America/New_York"
 LOS_ANGELES = "America/Los_Angeles"
@@ -109,16 +111,81 @@ def _press_conference() -> Event:
 
 DEMO_EVENTS = (_afternoon, _press_conference)
 
+#: (event slug or None for ongoing, venue name or None, title, description,
+#:  location, own start in the venue's or event's zone as (hour, minute) or None,
+#:  duration in minutes, minimum, maximum)
+DEMO_TASKS = (
+    ("afternoon-of-solidarity-2027", "Revolution Books Harlem", "Set up chairs in Harlem",
+     "Set out chairs, the sound system and the banner before people arrive.", "",
+     (13, 30), 90, 3, 6),
+    ("afternoon-of-solidarity-2027", "Revolution Books Harlem", "Staff the literature table",
+     "Hand out the appeal, sell books and collect signatures during the afternoon.", "",
+     None, 0, 2, 3),
+    ("afternoon-of-solidarity-2027", "Revolution Books Berkeley",
+     "Welcome people at the door in Berkeley",
+     "Greet people, point them to the room, and tell them about the appeal.", "",
+     None, 0, 1, 2),
+    ("afternoon-of-solidarity-2027", None, "Moderate the online chat",
+     "Welcome people in the stream's chat and pass their questions to the speakers.",
+     "Online", None, 0, 1, 2),
+    ("un-press-conference", "Outside the United Nations",
+     "Hand out leaflets at the UN press conference",
+     "Hand the leaflet to passers-by and journalists, and talk about the prisoners.", "",
+     None, 0, 5, 12),
+    ("un-press-conference", "Outside the United Nations", "Hold the banner",
+     "Two people hold the campaign's banner behind the speakers.", "", None, 0, 2, 2),
+    (None, None, "Translate the appeal into Farsi",
+     "Translate the International Emergency Appeal so it can circulate in Persian.",
+     "From home", None, 0, 1, 3),
+    (None, None, "Share the appeal on social media",
+     "Post the appeal and the events, and ask your friends to sign.",
+     "Wherever you are", None, 0, 10, None),
+    (None, None, "Put up posters in your neighbourhood",
+     "Download the poster, print it, and put it up where people will see it.",
+     "Your neighbourhood", None, 0, 5, None),
+)
 
-def seed_demo() -> list[Event]:
-    """Add the demo events that are missing (matched by slug); returns the
-    ones added. Events already there, and any changes made to them, are kept."""
-    existing = set(db.session.scalars(select(Event.slug)))
-    added = []
+
+def _demo_tasks(events: dict[str, Event]) -> list[Task]:
+    tasks = []
+    for position, (slug, venue_name, title, description, location, start, minutes,
+                   minimum, maximum) in enumerate(DEMO_TASKS):
+        event = events.get(slug) if slug else None
+        if slug and event is None:
+            continue
+        venue = next((v for v in event.venues if v.name == venue_name), None) if event else None
+        zone = venue.timezone if venue else (event.timezone if event else NEW_YORK)
+        starts_at = ends_at = None
+        if start is not None and event is not None and event.starts_at is not None:
+            day = (venue.local_starts_at if venue else event.starts_at).astimezone(ZoneInfo(zone))
+            starts_at = day.replace(hour=start[0], minute=start[1])
+            ends_at = starts_at + timedelta(minutes=minutes)
+        tasks.append(Task(
+            event=event, venue=venue, position=position, title=title, description=description,
+            location=location, timezone=zone, starts_at=starts_at, ends_at=ends_at,
+            min_volunteers=minimum, max_volunteers=maximum,
+        ))
+    return tasks
+
+
+def seed_demo() -> list[Event | Task]:
+    """Add the demo events and tasks that are missing (events matched by
+    slug, tasks by title and event); returns what was added. What is already
+    there, and any changes made to it, is kept."""
+    events = {event.slug: event for event in db.session.scalars(
+        select(Event).options(selectinload(Event.venues)))}
+    added: list[Event | Task] = []
     for make_event in DEMO_EVENTS:
         event = make_event()
-        if event.slug not in existing:
+        if event.slug not in events:
             db.session.add(event)
+            events[event.slug] = event
             added.append(event)
+    db.session.flush()
+    existing = {tuple(row) for row in db.session.execute(select(Task.event_id, Task.title))}
+    for task in _demo_tasks(events):
+        if (task.event.id if task.event else None, task.title) not in existing:
+            db.session.add(task)
+            added.append(task)
     db.session.flush()
     return added

@@ -2,7 +2,7 @@
 
 Each function takes the event's lock (the caller starts the transaction with
 ``begin_write()``), applies the change, and queues updated invites for the
-people whose calendar entry it affects. Coordinator screens call these; so do
+people (and volunteers) whose calendar entry it affects. Coordinator screens call these; so do
 the tests. Returns how many people will be emailed.
 """
 
@@ -10,10 +10,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
+
 from volunteer_hub.events.models import Event, EventStatus, Venue
 from volunteer_hub.events.services import lock_event
 from volunteer_hub.extensions import db
 from volunteer_hub.rsvps.services import promote_waitlist, sync_invites
+from volunteer_hub.volunteers.models import Task
+from volunteer_hub.volunteers.services import sync_task_invites
 
 
 class ChangeError(ValueError):
@@ -25,7 +29,11 @@ def _changed(event: Event) -> int:
     db.session.flush()
     if event.is_cancelled:
         return 0  # everyone was told when it was cancelled
-    return sync_invites(event)
+    return sync_invites(event) + sync_task_invites(_tasks_of(event))
+
+
+def _tasks_of(event: Event) -> list[Task]:
+    return list(db.session.scalars(select(Task).where(Task.event_id == event.id)))
 
 
 def reschedule(event: Event, starts_at: datetime | None, ends_at: datetime | None) -> int:
@@ -72,4 +80,4 @@ def cancel_event(event: Event) -> int:
     event.status = EventStatus.CANCELLED
     event.sequence += 1
     db.session.flush()
-    return sync_invites(event)
+    return sync_invites(event) + sync_task_invites(_tasks_of(event))

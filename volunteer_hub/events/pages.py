@@ -11,6 +11,7 @@ from flask.typing import ResponseReturnValue
 from volunteer_hub.events.services import accepts_rsvps
 from volunteer_hub.invites.entries import add_links_by_place
 from volunteer_hub.rsvps.services import places_left_by_venue
+from volunteer_hub.volunteers.services import count_open_tasks
 
 if TYPE_CHECKING:
     from volunteer_hub.events.models import Event
@@ -28,6 +29,7 @@ def render_event(
             form=form,
             places_left=places_left_by_venue(event),
             add_links=add_links_by_place(event),
+            open_tasks=count_open_tasks(event),
             accepts_rsvps=accepts_rsvps(event),
             error=error,
         ),

@@ -17,6 +17,9 @@ from volunteer_hub.rsvps.forms import ConfirmForm
 from volunteer_hub.rsvps.models import Rsvp
 from volunteer_hub.rsvps.invites import feed_entry
 from volunteer_hub.rsvps.services import manage_url
+from volunteer_hub.volunteers.invites import feed_entry as task_feed_entry
+from volunteer_hub.volunteers.models import Assignment, Signup, Task
+from volunteer_hub.volunteers.services import manage_url as signup_manage_url
 
 bp = Blueprint("invites", __name__)
 
@@ -55,7 +58,8 @@ def public_feed() -> ResponseReturnValue:
 
 @bp.get("/calendar/<token>.ics")
 def personal_feed(token: str) -> ResponseReturnValue:
-    """Everything one address is going to, under the same UIDs as its invites."""
+    """Everything one address is going to or volunteering for, under the same
+    UIDs as its invites, so nothing shows twice."""
     feed = services.find_feed(token)
     if feed is None:
         abort(404)
@@ -65,7 +69,19 @@ def personal_feed(token: str) -> ResponseReturnValue:
         .options(selectinload(Rsvp.event).selectinload(Event.venues), selectinload(Rsvp.venue))
     )
     entries = [entry for rsvp in rsvps if (entry := feed_entry(rsvp, manage_url(rsvp)))]
-    body = ical.feed(entries, name="My RSVPs", stamp=utcnow())
+    signups = db.session.scalars(
+        select(Signup)
+        .where(Signup.email_key == feed.email_key)
+        .options(selectinload(Signup.assignments).selectinload(Assignment.task)
+                 .selectinload(Task.event).selectinload(Event.venues))
+    )
+    entries += [
+        entry
+        for signup in signups
+        for assignment in signup.assignments
+        if (entry := task_feed_entry(assignment, signup_manage_url(signup)))
+    ]
+    body = ical.feed(entries, name="My RSVPs and tasks", stamp=utcnow())
     return _calendar_response(body, "my-rsvps.ics", private=True)
 
 

@@ -40,6 +40,10 @@ class OutboxMessage(db.Model):
     rsvp_id: Mapped[int | None] = mapped_column(
         ForeignKey("rsvp.id", ondelete="CASCADE"), index=True
     )
+    #: the volunteer sign-up this message is about; deleting it deletes its mail
+    signup_id: Mapped[int | None] = mapped_column(
+        ForeignKey("signup.id", ondelete="CASCADE"), index=True
+    )
 
     def __repr__(self) -> str:
         return f"<OutboxMessage {self.id} {self.status.name}>"

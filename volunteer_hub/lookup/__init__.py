@@ -1,0 +1,1 @@
+"""Lookup: "find my RSVPs and tasks" by an emailed, short-lived link."""

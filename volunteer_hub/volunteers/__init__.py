@@ -1,0 +1,1 @@
+"""Volunteers: tasks, sign-ups and offers of help."""

@@ -1,0 +1,111 @@
+"""The sign-up form, the offer-of-help form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    EmailField,
+    HiddenField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from volunteer_hub.forms import email_address, printable_text, strip
+from volunteer_hub.tokens import new_nonce
+from volunteer_hub.volunteers.models import Task
+
+
+def _name() -> StringField:
+    return StringField(
+        "Name",
+        description="A first name or a pseudonym is fine.",
+        filters=[strip],
+        validators=[DataRequired("Please tell us what to call you."), Length(max=100),
+                    printable_text],
+    )
+
+
+def _email() -> EmailField:
+    return EmailField(
+        "Email",
+        description="For your confirmation, calendar invites and the link to change your mind.",
+        filters=[strip],
+        validators=[DataRequired("Please enter your email address."), Length(max=254),
+                    email_address],
+    )
+
+
+def _optional_text(label: str, limit: int, description: str = "") -> StringField:
+    return StringField(label, description=description, filters=[strip],
+                       validators=[Optional(), Length(max=limit), printable_text])
+
+
+def _languages() -> StringField:
+    return _optional_text("Languages (optional)", 200, "For example: English, Farsi, Spanish.")
+
+
+def _skills() -> StringField:
+    return _optional_text("Skills (optional)", 500,
+                          "For example: translation, design, driving, first aid.")
+
+
+class SignupForm(FlaskForm):
+    tasks = SelectMultipleField("Tasks", coerce=int, validate_choice=True)
+    name = _name()
+    email = _email()
+    phone = StringField(
+        "Phone (optional)",
+        description="Only if you are happy for a coordinator to call or text you.",
+        filters=[strip],
+        validators=[Optional(), Length(max=40), Regexp(
+            r"^[0-9+()\-. ]*$",
+            message="Please use digits only (spaces, +, - and brackets are fine).")],
+    )
+    languages = _languages()
+    skills = _skills()
+    note = TextAreaField("Note (optional)", filters=[strip],
+                         validators=[Optional(), Length(max=1000)])
+    #: one-time key: the same form sent twice gives back the same sign-up
+    submission_key = HiddenField(validators=[Regexp(r"^[A-Za-z0-9_-]{43}$",
+                                                    message="This form has expired.")])
+
+    def __init__(self, tasks: list[Task], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.tasks.choices = [(task.id, task.title) for task in tasks]
+        if not self.is_submitted() or kwargs.get("formdata", True) is None:
+            self.submission_key.data = new_nonce()
+
+    def validate_tasks(self, field: SelectMultipleField) -> None:
+        if not field.data:
+            raise ValidationError("Please choose at least one task.")
+
+    def data_for_service(self) -> dict[str, Any]:
+        return {
+            "name": self.name.data,
+            "email": self.email.data,
+            "phone": self.phone.data or "",
+            "languages": self.languages.data or "",
+            "skills": self.skills.data or "",
+            "note": self.note.data or "",
+            "submission_key": self.submission_key.data,
+        }
+
+
+class HelpOfferForm(FlaskForm):
+    name = _name()
+    email = _email()
+    skills = _skills()
+    languages = _languages()
+    availability = _optional_text("When you are available (optional)", 500,
+                                  "For example: weekday evenings, weekends.")
+    note = TextAreaField("Anything else (optional)", filters=[strip],
+                         validators=[Optional(), Length(max=1000)])
+
+    def data_for_service(self) -> dict[str, str]:
+        return {name: self[name].data or "" for name in
+                ("name", "email", "skills", "languages", "availability", "note")}
