@@ -24,6 +24,7 @@ from volunteer_hub import create_app
 from volunteer_hub.events.models import Event, EventStatus, Venue
 from volunteer_hub.extensions import db
 from volunteer_hub.mail.models import OutboxMessage
+from volunteer_hub.volunteers.models import Task
 
 POSTGRES_URL = os.environ.get("VOLUNTEER_HUB_TEST_DATABASE_URL")
 SKIP_POSTGRES = "PostgreSQL tests need VOLUNTEER_HUB_TEST_DATABASE_URL (.ci/run sets it)"
@@ -193,3 +194,46 @@ def smtp_server() -> Iterator[tuple[Controller, Inbox]]:
     controller.start()
     yield controller, inbox
     controller.stop()
+
+
+@pytest.fixture
+def make_task(app: Flask) -> Callable[..., Any]:
+    """Create a task (by default ongoing, any time, 2 to 5 volunteers) and
+    return its id."""
+    counter = iter(range(1, 10_000))
+
+    def make(event: Event | None = None, venue: Venue | None = None, **overrides: Any) -> int:
+        values: dict[str, Any] = {
+            "title": f"Task {next(counter)}",
+            "description": "Help out.",
+            "location": "From home",
+            "timezone": "America/New_York",
+            "min_volunteers": 2,
+            "max_volunteers": 5,
+            "event_id": event.id if event else None,
+            "venue_id": venue.id if venue else None,
+        }
+        values.update(overrides)
+        with app.app_context():
+            task = Task(**values)
+            db.session.add(task)
+            db.session.commit()
+            return task.id
+
+    return make
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    """Skipped tests grouped by reason, with counts: setup.cfg asks for -rfE,
+    so the summary does not list every skipped test, yet says why some are."""
+    from collections import Counter
+
+    reasons: Counter[str] = Counter()
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = report.longrepr
+        reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+        reasons[reason.removeprefix("Skipped: ")] += 1
+    if reasons:
+        terminalreporter.section("skipped tests, by reason", sep="-")
+        for reason, count in sorted(reasons.items(), key=lambda item: (-item[1], item[0])):
+            terminalreporter.line(f"{count} skipped: {reason}")

@@ -140,3 +140,23 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def signup_form(task_ids: list[int], **overrides: Any) -> dict[str, Any]:
+    """The fields of a filled-in volunteer sign-up form."""
+    data: dict[str, Any] = {
+        "tasks": [str(task_id) for task_id in task_ids],
+        "name": "Leila",
+        "email": "leila@example.org",
+        "submission_key": secrets.token_urlsafe(32),
+    }
+    data.update(overrides)
+    return data
+
+
+def signup_path(response: Any) -> str:
+    """The sign-up manage page a submission redirected to."""
+    assert response.status_code == 303, response.status_code
+    location = response.headers["Location"]
+    assert location.startswith("/signup/")
+    return location

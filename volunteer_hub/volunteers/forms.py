@@ -55,7 +55,7 @@ def _skills() -> StringField:
 
 
 class SignupForm(FlaskForm):
-    tasks = SelectMultipleField("Tasks", coerce=int, validate_choice=True)
+    tasks = SelectMultipleField("Tasks", coerce=int, validate_choice=False)
     name = _name()
     email = _email()
     phone = StringField(
@@ -83,6 +83,10 @@ class SignupForm(FlaskForm):
     def validate_tasks(self, field: SelectMultipleField) -> None:
         if not field.data:
             raise ValidationError("Please choose at least one task.")
+        open_ids = {task_id for task_id, _ in field.choices}
+        if not set(field.data) <= open_ids:
+            raise ValidationError("One of the tasks you chose is no longer open. Nothing was "
+                                  "saved; please choose again.")
 
     def data_for_service(self) -> dict[str, Any]:
         return {
