@@ -48,6 +48,12 @@ class Config:
     #: At most one such link per address in this time, so nobody can flood an inbox.
     LOOKUP_THROTTLE_MINUTES = 5
 
+    #: werkzeug's scrypt: memory-hard, so stolen hashes are slow to crack.
+    PASSWORD_HASH_METHOD = "scrypt"
+    #: Sign-in attempts per address before a pause, and how long the pause lasts.
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_THROTTLE_MINUTES = 15
+
     #: Upcoming events shown per page on the home page.
     EVENTS_PER_PAGE = 20
 
@@ -66,3 +72,5 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     MAIL_FROM = "Volunteer Hub <hub@example.org>"
     BASE_URL = "https://hub.example.org"
+    #: scrypt at a lower cost, so the suite stays fast; never in production
+    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"

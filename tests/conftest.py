@@ -237,3 +237,34 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         terminalreporter.section("skipped tests, by reason", sep="-")
         for reason, count in sorted(reasons.items(), key=lambda item: (-item[1], item[0])):
             terminalreporter.line(f"{count} skipped: {reason}")
+
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def make_coordinator(app: Flask) -> Callable[..., int]:
+    """Create a coordinator account and return its id."""
+    from volunteer_hub.coordinators.services import create_coordinator
+
+    def make(email: str = "coordinator@example.org", *, name: str = "Nasrin",
+             admin: bool = False, password: str = PASSWORD) -> int:
+        with app.app_context():
+            coordinator = create_coordinator(email, name, password, admin=admin)
+            db.session.commit()
+            return coordinator.id
+
+    return make
+
+
+def sign_in(client: FlaskClient, email: str, password: str = PASSWORD) -> Any:
+    return client.post("/console/login", data={"email": email, "password": password})
+
+
+@pytest.fixture
+def coordinator(app: Flask, make_coordinator: Callable[..., int]) -> FlaskClient:
+    """A client signed in as an (admin) coordinator."""
+    make_coordinator("admin@example.org", name="Admin", admin=True)
+    client = app.test_client()
+    assert sign_in(client, "admin@example.org").status_code == 303
+    return client

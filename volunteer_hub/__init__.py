@@ -47,6 +47,11 @@ def create_app(
             configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
 
     from volunteer_hub import errors, models, security, templating  # noqa: F401 (models)
+    from volunteer_hub.console.routes import bp as console_bp
+    from volunteer_hub.coordinators.auth import login_manager
+    from volunteer_hub.coordinators.cli import create_coordinator_command
+    from volunteer_hub.coordinators.routes import admin_bp as accounts_bp
+    from volunteer_hub.coordinators.routes import bp as coordinators_bp
     from volunteer_hub.demo.cli import seed_demo_command
     from volunteer_hub.events.routes import bp as events_bp
     from volunteer_hub.invites.routes import bp as invites_bp
@@ -60,8 +65,13 @@ def create_app(
     app.register_blueprint(invites_bp)
     app.register_blueprint(volunteers_bp)
     app.register_blueprint(lookup_bp)
+    app.register_blueprint(coordinators_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(console_bp)
+    login_manager.init_app(app)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(send_mail_command)
+    app.cli.add_command(create_coordinator_command)
     errors.register(app)
     security.register(app)
     templating.register(app)

@@ -58,6 +58,8 @@ class Rsvp(CalendarEntryMixin, db.Model):
     #: when the RSVP joined its current waitlist: first come, first served
     waitlisted_at: Mapped[datetime | None]
     reminded_at: Mapped[datetime | None]
+    #: when a coordinator checked the person in at the door
+    checked_in_at: Mapped[datetime | None]
 
     event: Mapped[Event] = relationship()
     venue: Mapped[Venue | None] = relationship()

@@ -1,0 +1,1 @@
+"""The coordinators' console: events, RSVPs, volunteers at a glance."""

@@ -1,0 +1,1 @@
+"""Coordinators: accounts, sign-in, and the audit log of what they do."""

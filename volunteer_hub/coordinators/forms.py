@@ -1,0 +1,57 @@
+"""Sign-in and account forms."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from volunteer_hub.coordinators.services import MIN_PASSWORD_LENGTH
+from volunteer_hub.forms import email_address, printable_text, strip
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", filters=[strip],
+                       validators=[DataRequired("Please enter your email address."),
+                                   Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired("Please enter your password."),
+                                                     Length(max=500)])
+
+
+def _new_password() -> PasswordField:
+    return PasswordField(
+        "New password",
+        description=f"At least {MIN_PASSWORD_LENGTH} characters. A few unrelated words work well.",
+        validators=[DataRequired("Please choose a password."),
+                    Length(min=MIN_PASSWORD_LENGTH, max=500,
+                           message=f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.")],
+    )
+
+
+def _repeat() -> PasswordField:
+    return PasswordField("Repeat the new password",
+                         validators=[EqualTo("password", "The two passwords differ.")])
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField("Current password",
+                            validators=[DataRequired("Please enter your current password.")])
+    password = _new_password()
+    repeat = _repeat()
+
+
+class NewCoordinatorForm(FlaskForm):
+    name = StringField("Name", filters=[strip],
+                       validators=[DataRequired("Please enter a name."), Length(max=100),
+                                   printable_text])
+    email = EmailField("Email", filters=[strip],
+                       validators=[DataRequired("Please enter an email address."),
+                                   Length(max=254), email_address])
+    password = _new_password()
+    repeat = _repeat()
+    is_admin = BooleanField("Admin: may manage coordinator accounts and read the audit log")
+
+
+class ResetPasswordForm(FlaskForm):
+    password = _new_password()
+    repeat = _repeat()
