@@ -47,6 +47,7 @@ def create_app(
             configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
 
     from volunteer_hub import errors, models, security, templating  # noqa: F401 (models)
+    from volunteer_hub.attendance.routes import bp as attendance_bp
     from volunteer_hub.console.routes import bp as console_bp
     from volunteer_hub.coordinators.auth import login_manager
     from volunteer_hub.coordinators.cli import create_coordinator_command
@@ -68,6 +69,7 @@ def create_app(
     app.register_blueprint(coordinators_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(console_bp)
+    app.register_blueprint(attendance_bp)
     login_manager.init_app(app)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(send_mail_command)

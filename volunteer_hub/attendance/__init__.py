@@ -1,0 +1,1 @@
+"""Attendance: printed lists, CSV exports and volunteer rosters."""
