@@ -36,9 +36,16 @@ def test_begin_write_takes_the_write_lock_at_once(sqlite_app, tmp_path):
         db.session.rollback()
 
 
-def test_begin_write_refuses_to_come_after_a_query(app):
+def test_begin_write_restarts_a_read_only_transaction_but_not_one_that_wrote(app):
+    from volunteer_hub.events.models import Event
+
     with app.app_context():
         db.session.execute(sa.text("SELECT 1"))
-        with pytest.raises(RuntimeError, match="before the transaction's first query"):
+        begin_write()  # nothing written yet: starts over under the lock
+        db.session.add(Event(slug="x", title="X", timezone="UTC"))
+        db.session.flush()
+        with pytest.raises(RuntimeError, match="before the transaction's first write"):
             begin_write()
+        db.session.rollback()
+        begin_write()
         db.session.rollback()

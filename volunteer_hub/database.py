@@ -10,7 +10,7 @@ from typing import Any
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, Engine, MetaData, event
 from sqlalchemy import Enum as SAEnum
-from sqlalchemy.orm import DeclarativeBase, registry
+from sqlalchemy.orm import DeclarativeBase, Session, registry
 from sqlalchemy.types import TypeDecorator
 
 #: Predictable constraint names, so migrations can name what they alter.
@@ -101,9 +101,26 @@ def begin_write() -> None:
 
     On SQLite the transaction takes the database's write lock at once
     (``BEGIN IMMEDIATE``), so no other writer can read the same counts in
-    between; on PostgreSQL the services lock the event row instead. It must
-    be the first database access of the transaction.
+    between; on PostgreSQL the services lock the event row instead.
+
+    A transaction that has only read so far (loading the signed-in
+    coordinator, say) is ended first; what it loaded is read again under the
+    lock. One that has already written cannot be restarted, and raises.
     """
-    if db.session().in_transaction():
-        raise RuntimeError("begin_write() must come before the transaction's first query")
-    db.session.connection(execution_options={"sqlite_immediate": True})
+    session = db.session()
+    if session.in_transaction():
+        if session.new or session.dirty or session.deleted or session.info.get("wrote"):
+            raise RuntimeError("begin_write() must come before the transaction's first write")
+        session.rollback()
+    session.connection(execution_options={"sqlite_immediate": True})
+
+
+@event.listens_for(Session, "after_flush")
+def _remember_writes(session: Session, _context: Any) -> None:
+    session.info["wrote"] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_writes(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:
+        session.info.pop("wrote", None)

@@ -45,7 +45,6 @@ def login() -> ResponseReturnValue:
     form = LoginForm()
     if not form.validate_on_submit():
         return render_template("coordinators/login.html", form=form), 422 if form.errors else 200
-    db.session.rollback()  # end the read-only transaction of the session check
     begin_write()
     try:
         coordinator = services.authenticate(form.email.data, form.password.data)

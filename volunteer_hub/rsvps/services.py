@@ -140,6 +140,35 @@ def create_rsvp(
     return NewRsvp(rsvp, created=True)
 
 
+def add_walk_in(event: Event, *, name: str, venue_id: int | None, guests: int,
+                email: str = "") -> Rsvp:
+    """Someone who turns up at the door: going and checked in at once, even
+    past capacity (the coordinator at the door decides), and sent no email."""
+    lock_event(event)
+    venue = venue_of(event, venue_id) if venue_id is not None else None
+    if venue_id is not None and venue is None:
+        raise RsvpError("Please choose one of the event's venues.")
+    if not 0 <= guests <= 50:
+        raise RsvpError("Guests must be between 0 and 50.")
+    nonce = new_nonce()
+    now = utcnow()
+    rsvp = Rsvp(
+        event=event, venue=venue, name=name, email=email, email_key=email.casefold(),
+        guests=guests, status=RsvpStatus.GOING, token_nonce=nonce,
+        token_hash=token_hash(link_token(LINK_PURPOSE, nonce)), ical_uid=invites.new_uid(),
+        checked_in_at=now,
+    )
+    db.session.add(rsvp)
+    db.session.flush()
+    return rsvp
+
+
+def set_checked_in(rsvp: Rsvp, checked_in: bool) -> None:
+    """Tick someone off at the door, or undo it."""
+    rsvp.checked_in_at = utcnow() if checked_in else None
+    db.session.flush()
+
+
 def change_rsvp(rsvp: Rsvp, *, venue_id: int | None, guests: int, keep_updated: bool) -> bool:
     """Switch venue or online, change guests or consent to updates. Returns
     whether anything changed.

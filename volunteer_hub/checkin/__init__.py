@@ -1,0 +1,1 @@
+"""Door check-in: tick people off on a phone, add walk-ins."""
