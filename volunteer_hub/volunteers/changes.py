@@ -17,6 +17,17 @@ TASK_FIELDS = frozenset({
 })
 
 
+def add_task(**fields: object) -> Task:
+    """A new task; nobody is signed up for it yet."""
+    unknown = set(fields) - TASK_FIELDS - {"event_id"}
+    if unknown:
+        raise TypeError(f"not task fields: {sorted(unknown)}")
+    task = Task(**fields)
+    db.session.add(task)
+    db.session.flush()
+    return task
+
+
 def update_task(task: Task, **fields: object) -> int:
     """Edit a task; more places let its waitlist move up."""
     unknown = set(fields) - TASK_FIELDS
