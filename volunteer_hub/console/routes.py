@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from volunteer_hub.console import services
+from volunteer_hub.console.services import ONLINE
 from volunteer_hub.coordinators.auth import protect
+from volunteer_hub.coordinators.services import audit
+from volunteer_hub.database import begin_write
 from volunteer_hub.events.models import Event
 from volunteer_hub.extensions import db
+from volunteer_hub.rsvps import services as rsvp_services
+from volunteer_hub.rsvps.forms import ChangeRsvpForm, ConfirmForm
+from volunteer_hub.rsvps.models import Rsvp
 from volunteer_hub.volunteers.models import HelpOffer
 
 bp = Blueprint("console", __name__, url_prefix="/console")
@@ -56,3 +63,76 @@ def offers() -> ResponseReturnValue:
     offers = db.paginate(select(HelpOffer).order_by(HelpOffer.id.desc()), page=page,
                          per_page=OFFERS_PER_PAGE, error_out=False)
     return render_template("console/offers.html", offers=offers)
+
+
+def _rsvp_or_404(rsvp_id: int) -> Rsvp:
+    rsvp = db.session.get(Rsvp, rsvp_id)
+    if rsvp is None:
+        abort(404)
+    return rsvp
+
+
+@bp.get("/rsvps/<int:rsvp_id>")
+def rsvp(rsvp_id: int) -> ResponseReturnValue:
+    """One RSVP, with what a coordinator can do for the person."""
+    rsvp = _rsvp_or_404(rsvp_id)
+    form = ChangeRsvpForm(rsvp.event, formdata=None)
+    form.attendance.data = ONLINE if rsvp.is_online else str(rsvp.venue_id)
+    form.guests.data, form.keep_updated.data = rsvp.guests, rsvp.keep_updated
+    twins = [other for other in services.rsvp_list(rsvp.event, search=rsvp.email_key)
+             if other.id != rsvp.id and other.email_key == rsvp.email_key and rsvp.email_key]
+    return render_template("console/rsvp.html", rsvp=rsvp, event=rsvp.event, form=form,
+                           twins=twins, confirm=ConfirmForm())
+
+
+def _act(rsvp_id: int, action: str, do) -> ResponseReturnValue:
+    begin_write()
+    rsvp = _rsvp_or_404(rsvp_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        message = do(rsvp)
+    except rsvp_services.RsvpError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        audit(current_user, action, f"RSVP {rsvp.id} at {rsvp.event.title}")
+        db.session.commit()
+        flash(message, "success")
+    return redirect(url_for("console.rsvp", rsvp_id=rsvp_id), 303)
+
+
+@bp.post("/rsvps/<int:rsvp_id>/move")
+def move(rsvp_id: int) -> ResponseReturnValue:
+    def do(rsvp: Rsvp) -> str:
+        form = ChangeRsvpForm(rsvp.event)
+        if not form.validate():
+            raise rsvp_services.RsvpError(" ".join(sum(form.errors.values(), [])))
+        rsvp_services.change_rsvp(rsvp, venue_id=form.venue_id, guests=form.guests.data,
+                                  keep_updated=rsvp.keep_updated)
+        return "Moved; the person has been emailed the change."
+    return _act(rsvp_id, "rsvp.move", do)
+
+
+@bp.post("/rsvps/<int:rsvp_id>/promote")
+def promote(rsvp_id: int) -> ResponseReturnValue:
+    def do(rsvp: Rsvp) -> str:
+        rsvp_services.promote_now(rsvp)
+        return "Promoted from the waitlist; the person has been emailed."
+    return _act(rsvp_id, "rsvp.promote", do)
+
+
+@bp.post("/rsvps/<int:rsvp_id>/cancel")
+def cancel(rsvp_id: int) -> ResponseReturnValue:
+    def do(rsvp: Rsvp) -> str:
+        rsvp_services.cancel_rsvp(rsvp)
+        return "Cancelled on the person's behalf; they have been emailed."
+    return _act(rsvp_id, "rsvp.cancel", do)
+
+
+@bp.post("/rsvps/<int:rsvp_id>/merge/<int:duplicate_id>")
+def merge(rsvp_id: int, duplicate_id: int) -> ResponseReturnValue:
+    def do(rsvp: Rsvp) -> str:
+        rsvp_services.merge_duplicate(rsvp, _rsvp_or_404(duplicate_id))
+        return "Merged: the duplicate is cancelled and the person told."
+    return _act(rsvp_id, "rsvp.merge", do)

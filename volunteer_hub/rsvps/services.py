@@ -163,6 +163,31 @@ def add_walk_in(event: Event, *, name: str, venue_id: int | None, guests: int,
     return rsvp
 
 
+def promote_now(rsvp: Rsvp) -> None:
+    """A coordinator gives a waitlisted person a place, even past capacity."""
+    _lock_and_reload(rsvp)
+    if rsvp.status is not RsvpStatus.WAITLISTED:
+        raise RsvpError("Only someone on the waitlist can be promoted.")
+    rsvp.status, rsvp.waitlisted_at = RsvpStatus.GOING, None
+    db.session.flush()
+    _queue(rsvp, "promoted")
+
+
+def merge_duplicate(keep: Rsvp, duplicate: Rsvp) -> None:
+    """One person, two RSVPs: keep one, cancel the other and tell them so
+    (its calendar entry goes; the kept one stays)."""
+    if keep.id == duplicate.id or keep.event_id != duplicate.event_id or (
+            keep.email_key != duplicate.email_key):
+        raise RsvpError("Only two RSVPs with the same email address for one event can be merged.")
+    _lock_and_reload(duplicate)
+    if duplicate.status is RsvpStatus.CANCELLED:
+        return
+    duplicate.status, duplicate.waitlisted_at = RsvpStatus.CANCELLED, None
+    db.session.flush()
+    promote_waitlist(duplicate.venue)
+    _queue(duplicate, "merged", kept_url=manage_url(keep))
+
+
 def set_checked_in(rsvp: Rsvp, checked_in: bool) -> None:
     """Tick someone off at the door, or undo it."""
     rsvp.checked_in_at = utcnow() if checked_in else None
@@ -382,6 +407,7 @@ SUBJECTS = {
     "promoted": "A place is yours: {title}",
     "changed": "RSVP updated: {title}",
     "cancelled": "RSVP cancelled: {title}",
+    "merged": "Two RSVPs made one: {title}",
     "deleted": "Your data is deleted: {title}",
     "date_announced": "Date announced: {title}",
     "event_changed": "Changed: {title}",
