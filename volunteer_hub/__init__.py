@@ -48,6 +48,7 @@ def create_app(
 
     from volunteer_hub import errors, models, security, templating  # noqa: F401 (models)
     from volunteer_hub.attendance.routes import bp as attendance_bp
+    from volunteer_hub.broadcasts.routes import bp as broadcasts_bp
     from volunteer_hub.checkin.routes import bp as checkin_bp
     from volunteer_hub.console.editing import bp as editor_bp
     from volunteer_hub.console.routes import bp as console_bp
@@ -74,6 +75,7 @@ def create_app(
     app.register_blueprint(attendance_bp)
     app.register_blueprint(checkin_bp)
     app.register_blueprint(editor_bp)
+    app.register_blueprint(broadcasts_bp)
     login_manager.init_app(app)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(send_mail_command)

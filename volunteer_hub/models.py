@@ -1,6 +1,7 @@
 """Every model, imported in one place so that the metadata Alembic compares
 against is complete."""
 
+from volunteer_hub.broadcasts.models import Broadcast
 from volunteer_hub.coordinators.models import AuditEntry, Coordinator, LoginFailure
 from volunteer_hub.events.models import Event, EventStatus, Venue
 from volunteer_hub.invites.models import CalendarFeed
@@ -17,7 +18,7 @@ from volunteer_hub.volunteers.models import (
 )
 
 __all__ = [
-    "Assignment", "AssignmentStatus", "AuditEntry", "CalendarFeed", "Coordinator", "LoginFailure", "Event", "EventStatus", "HelpOffer",
+    "Assignment", "AssignmentStatus", "AuditEntry", "Broadcast", "CalendarFeed", "Coordinator", "LoginFailure", "Event", "EventStatus", "HelpOffer",
     "LookupLink", "MessageStatus", "OutboxMessage", "Rsvp", "RsvpStatus", "Signup", "Task",
     "TaskStatus", "Venue",
 ]

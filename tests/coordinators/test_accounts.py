@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from tests.conftest import PASSWORD, sign_in
 from volunteer_hub.coordinators.models import AuditEntry, Coordinator
 
-CONSOLE_BLUEPRINTS = ("coordinators", "accounts", "console", "attendance", "checkin", "editor")
+CONSOLE_BLUEPRINTS = ("coordinators", "accounts", "console", "attendance", "checkin", "editor", "broadcasts")
 
 
 def test_create_coordinator_reads_the_password_from_standard_input(runner, app, fetch):

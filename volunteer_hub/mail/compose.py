@@ -69,6 +69,7 @@ def queue_email(
     subject: str,
     rsvp_id: int | None = None,
     signup_id: int | None = None,
+    broadcast_id: int | None = None,
     calendar: CalendarPart | None = None,
     forget_recipient: bool = False,
     **context: Any,
@@ -86,7 +87,7 @@ def queue_email(
     )
     outbox_message = OutboxMessage(
         recipient=to_email, subject=subject, mime=message.as_string(), rsvp_id=rsvp_id,
-        signup_id=signup_id, forget_recipient=forget_recipient,
+        signup_id=signup_id, broadcast_id=broadcast_id, forget_recipient=forget_recipient,
     )
     db.session.add(outbox_message)
     return outbox_message

@@ -40,6 +40,10 @@ class OutboxMessage(db.Model):
     rsvp_id: Mapped[int | None] = mapped_column(
         ForeignKey("rsvp.id", ondelete="CASCADE"), index=True
     )
+    #: the broadcast this message is part of, to show its delivery progress
+    broadcast_id: Mapped[int | None] = mapped_column(
+        ForeignKey("broadcast.id", ondelete="SET NULL"), index=True
+    )
     #: the volunteer sign-up this message is about; deleting it deletes its mail
     signup_id: Mapped[int | None] = mapped_column(
         ForeignKey("signup.id", ondelete="CASCADE"), index=True

@@ -1,0 +1,1 @@
+"""Broadcasts: coordinators email a segment of an event's people."""
