@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from volunteer_hub.console import services
+from volunteer_hub.console import charts, services
 from volunteer_hub.console.services import ONLINE
 from volunteer_hub.coordinators.auth import protect
 from volunteer_hub.coordinators.services import audit
@@ -45,16 +45,28 @@ def event(event_id: int) -> ResponseReturnValue:
     search = request.args.get("q", "").strip()[:100]
     place = request.args.get("place", "")[:20]
     status = request.args.get("status", "")[:20]
+    counts = services.place_counts(event)
     return render_template(
         "console/event.html",
         event=event,
-        counts=services.place_counts(event),
+        counts=counts,
+        fill_chart=charts.fill_bars(_fills(event, counts)),
+        daily_chart=charts.daily_chart(services.rsvps_per_day(event)),
         rsvps=services.rsvp_list(event, search=search, place=place, status=status),
         duplicates=services.duplicate_emails(event),
         search=search,
         place=place,
         status=status,
     )
+
+
+def _fills(event: Event, counts: dict) -> list[charts.Fill]:
+    rows = [charts.Fill(venue.name, counts[venue.id].going, counts[venue.id].guests,
+                        counts[venue.id].waitlisted, venue.capacity) for venue in event.venues]
+    if ONLINE in counts:
+        online = counts[ONLINE]
+        rows.append(charts.Fill("Online", online.going, online.guests, online.waitlisted, None))
+    return rows
 
 
 @bp.get("/offers")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import selectinload
@@ -93,3 +94,22 @@ def duplicate_emails(event: Event) -> set[str]:
                Rsvp.email_key != "")
         .group_by(Rsvp.email_key).having(func.count(Rsvp.id) > 1)
     ))
+
+
+def rsvps_per_day(event: Event) -> list[tuple[date, int]]:
+    """RSVPs made each day (UTC), every day from the first to the last."""
+    day = func.date(Rsvp.created_at)
+    rows = db.session.execute(
+        select(day, func.count(Rsvp.id)).where(Rsvp.event_id == event.id).group_by(day)
+    ).all()
+    counts = {_as_date(value): count for value, count in rows}
+    if not counts:
+        return []
+    first, last = min(counts), max(counts)
+    return [(first + timedelta(days=offset), counts.get(first + timedelta(days=offset), 0))
+            for offset in range((last - first).days + 1)]
+
+
+def _as_date(value: date | str) -> date:
+    """SQLite gives the day as text, PostgreSQL as a date."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
