@@ -72,13 +72,12 @@ def daily_chart(days: list[tuple[date, int]]) -> Markup:
         return Markup("")
     top = max(count for _, count in days) or 1
     column = max(4.0, min(28.0, 560 / len(days)))
-    height, base = 160, 140
-    width = column * len(days) + 40
+    height, base, width = 160, 140, 600
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-             f'viewBox="0 0 {width:.0f} {height}" aria-labelledby="daily-title">'
+             f'viewBox="0 0 {width} {height}" aria-labelledby="daily-title">'
              f'<title id="daily-title">RSVPs per day, from {days[0][0]:%d %b} to '
              f'{days[-1][0]:%d %b}; most in a day: {top}</title>',
-             f'<line x1="20" y1="{base}" x2="{width - 20:.0f}" y2="{base}" stroke="{INK}"/>']
+             f'<line x1="20" y1="{base}" x2="{width - 20}" y2="{base}" stroke="{INK}"/>']
     for index, (day, count) in enumerate(days):
         bar = (base - 20) * count / top
         x = 20 + index * column
@@ -86,7 +85,7 @@ def daily_chart(days: list[tuple[date, int]]) -> Markup:
                      f'height="{bar:.1f}" fill="{GOING}"><title>{day:%a %d %b}: {count}'
                      f'</title></rect>')
     parts += [f'<text x="20" y="{height - 4}" font-size="12" fill="{INK}">{days[0][0]:%d %b}</text>',
-              f'<text x="{width - 20:.0f}" y="{height - 4}" font-size="12" fill="{INK}" '
+              f'<text x="{20 + column * len(days):.0f}" y="{height - 4}" font-size="12" fill="{INK}" '
               f'text-anchor="end">{days[-1][0]:%d %b}</text>',
               f'<text x="20" y="12" font-size="12" fill="{INK}">{top} max</text>', "</svg>"]
     return Markup("".join(parts))
