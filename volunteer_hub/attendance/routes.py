@@ -2,9 +2,76 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort, render_template, request
+from flask.typing import ResponseReturnValue
 
+from volunteer_hub.attendance import export, services
 from volunteer_hub.coordinators.auth import protect
+from volunteer_hub.database import utcnow
+from volunteer_hub.errors import render_error
+from volunteer_hub.events.models import Event
+from volunteer_hub.volunteers.models import Task
 
 bp = Blueprint("attendance", __name__, url_prefix="/console")
 protect(bp)
+
+
+@bp.errorhandler(services.UnknownPlace)
+def _unknown_place(error: services.UnknownPlace) -> ResponseReturnValue:
+    return render_error(404)
+
+
+def _event_or_404(event_id: int) -> Event:
+    event = services.event_with_venues(event_id)
+    if event is None:
+        abort(404)
+    return event
+
+
+def _task_or_404(task_id: int) -> Task:
+    task = services.task_with_places(task_id)
+    if task is None:
+        abort(404)
+    return task
+
+
+def _place() -> str:
+    """The ``venue`` parameter: a venue id, "online", or "" for every place."""
+    return request.args.get("venue", "").strip()[:20]
+
+
+@bp.get("/events/<int:event_id>/attendance")
+def attendance(event_id: int) -> ResponseReturnValue:
+    event = _event_or_404(event_id)
+    place = _place()
+    return render_template("attendance/list.html", event=event, place=place,
+                           lists=services.attendance_lists(event, place), printed_at=utcnow())
+
+
+@bp.get("/events/<int:event_id>/attendance.csv")
+def attendance_csv(event_id: int) -> ResponseReturnValue:
+    event = _event_or_404(event_id)
+    lists = services.attendance_lists(event, _place())
+    place_name = lists[0].name if _place() else ""
+    return export.csv_response(export.attendance_csv(lists),
+                               export.filename("attendance", event.slug, place_name))
+
+
+@bp.get("/rosters")
+def rosters() -> ResponseReturnValue:
+    groups, counts = services.roster_index()
+    return render_template("attendance/rosters.html", groups=groups, counts=counts)
+
+
+@bp.get("/tasks/<int:task_id>/roster")
+def roster(task_id: int) -> ResponseReturnValue:
+    task = _task_or_404(task_id)
+    return render_template("attendance/roster.html", roster=services.roster(task),
+                           printed_at=utcnow())
+
+
+@bp.get("/tasks/<int:task_id>/roster.csv")
+def roster_csv(task_id: int) -> ResponseReturnValue:
+    task = _task_or_404(task_id)
+    return export.csv_response(export.roster_csv(services.roster(task)),
+                               export.filename("roster", task.id, task.title))
