@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 
 from volunteer_hub.attendance import export, services
 from volunteer_hub.coordinators.auth import protect
+from volunteer_hub.coordinators.services import audit
 from volunteer_hub.database import utcnow
 from volunteer_hub.errors import render_error
 from volunteer_hub.events.models import Event
+from volunteer_hub.extensions import db
 from volunteer_hub.volunteers.models import Task
 
 bp = Blueprint("attendance", __name__, url_prefix="/console")
@@ -35,6 +38,12 @@ def _task_or_404(task_id: int) -> Task:
     return task
 
 
+def _log(action: str, detail: str) -> None:
+    """Lists of people leaving the console are recorded in the audit log."""
+    audit(current_user, action, detail)
+    db.session.commit()
+
+
 def _place() -> str:
     """The ``venue`` parameter: a venue id, "online", or "" for every place."""
     return request.args.get("venue", "").strip()[:20]
@@ -44,8 +53,11 @@ def _place() -> str:
 def attendance(event_id: int) -> ResponseReturnValue:
     event = _event_or_404(event_id)
     place = _place()
+    lists = services.attendance_lists(event, place)
+    _log("attendance.print", f"list of {lists[0].name if place else 'all places'} at "
+                             f"{event.title}")
     return render_template("attendance/list.html", event=event, place=place,
-                           lists=services.attendance_lists(event, place), printed_at=utcnow())
+                           lists=lists, printed_at=utcnow())
 
 
 @bp.get("/events/<int:event_id>/attendance.csv")
@@ -53,6 +65,7 @@ def attendance_csv(event_id: int) -> ResponseReturnValue:
     event = _event_or_404(event_id)
     lists = services.attendance_lists(event, _place())
     place_name = lists[0].name if _place() else ""
+    _log("attendance.export", f"CSV of {place_name or 'all places'} at {event.title}")
     return export.csv_response(export.attendance_csv(lists),
                                export.filename("attendance", event.slug, place_name))
 
@@ -73,5 +86,6 @@ def roster(task_id: int) -> ResponseReturnValue:
 @bp.get("/tasks/<int:task_id>/roster.csv")
 def roster_csv(task_id: int) -> ResponseReturnValue:
     task = _task_or_404(task_id)
+    _log("roster.export", f"CSV roster of {task.title}")
     return export.csv_response(export.roster_csv(services.roster(task)),
                                export.filename("roster", task.id, task.title))
