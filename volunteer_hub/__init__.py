@@ -47,6 +47,7 @@ def create_app(
             configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
 
     from volunteer_hub import errors, models, security, templating  # noqa: F401 (models)
+    from volunteer_hub.appeal.routes import bp as appeal_bp
     from volunteer_hub.attendance.routes import bp as attendance_bp
     from volunteer_hub.broadcasts.routes import bp as broadcasts_bp
     from volunteer_hub.checkin.routes import bp as checkin_bp
@@ -60,6 +61,7 @@ def create_app(
     from volunteer_hub.events.routes import bp as events_bp
     from volunteer_hub.invites.routes import bp as invites_bp
     from volunteer_hub.lookup.routes import bp as lookup_bp
+    from volunteer_hub.materials.routes import bp as materials_bp
     from volunteer_hub.rsvps.routes import bp as rsvps_bp
     from volunteer_hub.volunteers.routes import bp as volunteers_bp
     from volunteer_hub.worker import send_mail_command
@@ -76,6 +78,8 @@ def create_app(
     app.register_blueprint(checkin_bp)
     app.register_blueprint(editor_bp)
     app.register_blueprint(broadcasts_bp)
+    app.register_blueprint(materials_bp)
+    app.register_blueprint(appeal_bp)
     login_manager.init_app(app)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(send_mail_command)

@@ -1,6 +1,11 @@
 """Every model, imported in one place so that the metadata Alembic compares
 against is complete."""
 
+from volunteer_hub.appeal import models as appeal_models  # noqa: F401
+from volunteer_hub.comments import models as comments_models  # noqa: F401
+from volunteer_hub.contact import models as contact_models  # noqa: F401
+from volunteer_hub.materials import models as materials_models  # noqa: F401
+
 from volunteer_hub.broadcasts.models import Broadcast
 from volunteer_hub.coordinators.models import AuditEntry, Coordinator, LoginFailure
 from volunteer_hub.events.models import Event, EventStatus, Venue

@@ -1,0 +1,1 @@
+"""The International Emergency Appeal, and the people who endorse it."""

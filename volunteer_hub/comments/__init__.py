@@ -1,0 +1,1 @@
+"""Comments on events, held for moderation."""

@@ -1,0 +1,1 @@
+"""Contact: messages to the organisers, answered from the console."""

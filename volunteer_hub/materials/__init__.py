@@ -1,0 +1,1 @@
+"""Materials: posters, leaflets and flyers to download and print."""
