@@ -54,6 +54,11 @@ class Config:
     LOGIN_MAX_FAILURES = 5
     LOGIN_THROTTLE_MINUTES = 15
 
+    #: Public forms sent back faster than this are taken for bots.
+    FORM_MIN_SECONDS = 3
+    #: Where the donate button points; unset: no button.
+    DONATE_URL: str | None = None
+
     #: Upcoming events shown per page on the home page.
     EVENTS_PER_PAGE = 20
 
@@ -72,5 +77,6 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     MAIL_FROM = "Volunteer Hub <hub@example.org>"
     BASE_URL = "https://hub.example.org"
+    FORM_MIN_SECONDS = 0
     #: scrypt at a lower cost, so the suite stays fast; never in production
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"

@@ -1,0 +1,56 @@
+"""Spam protection for public forms, without third-party captchas.
+
+A honeypot field that people never see (bots fill it in), and a signed
+timestamp of when the form was shown: a form sent back faster than a person
+can type is refused with a plain message. Rate limits come on top.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+from wtforms import HiddenField, StringField, ValidationError
+
+SALT = "volunteer-hub-form-started"
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+
+
+def started_stamp() -> str:
+    return _serializer().dumps(int(time.time()))
+
+
+class SpamGuardMixin:
+    """Add to a FlaskForm (before FlaskForm in the bases). Render
+    ``form.website`` inside an element with the ``honeypot`` class and
+    ``form.started`` anywhere in the form."""
+
+    website = StringField("Leave this field empty",
+                          render_kw={"autocomplete": "off", "tabindex": "-1"})
+    started = HiddenField()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        if not self.started.data:
+            self.started.data = started_stamp()
+
+    def validate_website(self, field: StringField) -> None:
+        if field.data:
+            raise ValidationError("This form looks automated. If you are a person, please "
+                                  "leave the last field empty and send it again.")
+
+    def validate_started(self, field: HiddenField) -> None:
+        try:
+            shown_at = _serializer().loads(field.data or "")
+        except BadSignature:
+            field.data = started_stamp()
+            raise ValidationError("This form has expired. Please send it again.") from None
+        if time.time() - shown_at < current_app.config["FORM_MIN_SECONDS"]:
+            field.data = started_stamp()
+            raise ValidationError("That was very quick. Please check the form and send it "
+                                  "again.")
