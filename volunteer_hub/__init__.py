@@ -51,7 +51,11 @@ def create_app(
     from volunteer_hub.attendance.routes import bp as attendance_bp
     from volunteer_hub.broadcasts.routes import bp as broadcasts_bp
     from volunteer_hub.checkin.routes import bp as checkin_bp
+    from volunteer_hub.comments.routes import bp as comments_bp
+    from volunteer_hub.comments.routes import console_bp as comments_console_bp
     from volunteer_hub.console.editing import bp as editor_bp
+    from volunteer_hub.contact.routes import bp as contact_bp
+    from volunteer_hub.contact.routes import console_bp as contact_console_bp
     from volunteer_hub.console.routes import bp as console_bp
     from volunteer_hub.coordinators.auth import login_manager
     from volunteer_hub.coordinators.cli import create_coordinator_command
@@ -80,6 +84,10 @@ def create_app(
     app.register_blueprint(broadcasts_bp)
     app.register_blueprint(materials_bp)
     app.register_blueprint(appeal_bp)
+    app.register_blueprint(contact_bp)
+    app.register_blueprint(contact_console_bp)
+    app.register_blueprint(comments_bp)
+    app.register_blueprint(comments_console_bp)
     login_manager.init_app(app)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(send_mail_command)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import html
 
+import re
+
 import markdown
 import nh3
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "code", "em", "h2", "h3", "h4", "hr", "li",
@@ -34,3 +36,18 @@ def markdown_to_text(source: str) -> str:
     """The words of ``source`` without markup, for calendar descriptions."""
     rendered = markdown.markdown(source, extensions=["sane_lists"], output_format="html")
     return html.unescape(nh3.clean(rendered, tags=set())).strip()
+
+
+_URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]")
+
+
+def linkify(text: str) -> Markup:
+    """Plain text for a page: every character escaped, web addresses made
+    into links (rel nofollow ugc), line breaks kept by CSS. Never HTML."""
+    escaped = str(escape(text))
+
+    def link(match: re.Match[str]) -> str:
+        url = match.group(0)
+        return f'<a href="{url}" rel="nofollow ugc noopener noreferrer">{url}</a>'
+
+    return Markup(_URL.sub(link, escaped))

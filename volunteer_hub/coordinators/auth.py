@@ -6,6 +6,7 @@ from flask import Blueprint, abort, redirect, request, url_for
 from flask_login import LoginManager, current_user
 
 from volunteer_hub.coordinators.services import load_by_session_token
+from volunteer_hub.database import begin_write
 
 login_manager = LoginManager()
 login_manager.login_view = "coordinators.login"
@@ -31,6 +32,10 @@ def protect(blueprint: Blueprint, *, admin: bool = False, exempt: tuple[str, ...
             return redirect(url_for("coordinators.login", next=request.full_path))
         if admin and not current_user.is_admin:
             abort(403)
+        if request.method == "POST":
+            # Every console change writes: hold the write lock from the start
+            # (SQLite), so no read made above can go stale before the write.
+            begin_write()
         return None
 
     @blueprint.after_request

@@ -7,7 +7,10 @@ from typing import TYPE_CHECKING
 
 from flask import render_template
 from flask.typing import ResponseReturnValue
+from flask_wtf import FlaskForm
 
+from volunteer_hub.comments.forms import CommentForm
+from volunteer_hub.comments.services import approved
 from volunteer_hub.events.services import accepts_rsvps
 from volunteer_hub.invites.entries import add_links_by_place
 from volunteer_hub.rsvps.services import places_left_by_venue
@@ -19,9 +22,10 @@ if TYPE_CHECKING:
 
 
 def render_event(
-    event: Event, form: RsvpForm, status: int = 200, error: str | None = None
+    event: Event, form: RsvpForm, status: int = 200, error: str | None = None,
+    comment_form: FlaskForm | None = None,
 ) -> ResponseReturnValue:
-    """The event page with the RSVP form as it stands."""
+    """The event page with the RSVP and comment forms as they stand."""
     return (
         render_template(
             "events/detail.html",
@@ -30,6 +34,8 @@ def render_event(
             places_left=places_left_by_venue(event),
             add_links=add_links_by_place(event),
             open_tasks=count_open_tasks(event),
+            comments=approved(event),
+            comment_form=comment_form or CommentForm(prefix="comment", formdata=None),
             accepts_rsvps=accepts_rsvps(event),
             error=error,
         ),
