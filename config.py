@@ -62,7 +62,13 @@ class Config:
     #: Upcoming events shown per page on the home page.
     EVENTS_PER_PAGE = 20
 
+    #: Largest poster, leaflet or flyer a coordinator may upload; those uploads
+    #: alone may exceed MAX_CONTENT_LENGTH.
+    MATERIALS_MAX_BYTES = 20 * 1024 * 1024
+
     MAX_CONTENT_LENGTH = 1024 * 1024
+    #: None: secure cookies exactly when BASE_URL is https://
+    SESSION_COOKIE_SECURE: bool | None = None
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     #: A form left open for a day still submits.
@@ -77,6 +83,8 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     MAIL_FROM = "Volunteer Hub <hub@example.org>"
     BASE_URL = "https://hub.example.org"
+    #: the test client speaks plain HTTP
+    SESSION_COOKIE_SECURE = False
     FORM_MIN_SECONDS = 0
     #: scrypt at a lower cost, so the suite stays fast; never in production
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"

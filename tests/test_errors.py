@@ -38,3 +38,17 @@ def test_oversized_request_is_a_friendly_413(client, make_event):
     response = client.post(f"/events/{event.slug}/rsvp", data={"name": "x" * 2_000_000})
     assert response.status_code == 413
     assert "too much to send" in response.get_data(as_text=True)
+
+
+def test_session_cookies_are_secure_exactly_when_served_over_https(tmp_path):
+    from volunteer_hub import create_app
+
+    def secure(base_url):
+        app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'c.sqlite3'}",
+                          "BASE_URL": base_url, "SESSION_COOKIE_SECURE": None},
+                         instance_path=str(tmp_path))
+        return app.config["SESSION_COOKIE_SECURE"], app.config["SESSION_COOKIE_HTTPONLY"], \
+            app.config["SESSION_COOKIE_SAMESITE"]
+
+    assert secure("https://hub.example.org") == (True, True, "Lax")
+    assert secure("http://127.0.0.1:5000") == (False, True, "Lax")

@@ -48,6 +48,7 @@ def create_app(
 
     from volunteer_hub import errors, models, security, templating  # noqa: F401 (models)
     from volunteer_hub.appeal.routes import bp as appeal_bp
+    from volunteer_hub.appeal.routes import console_bp as appeal_console_bp
     from volunteer_hub.attendance.routes import bp as attendance_bp
     from volunteer_hub.broadcasts.routes import bp as broadcasts_bp
     from volunteer_hub.checkin.routes import bp as checkin_bp
@@ -66,6 +67,7 @@ def create_app(
     from volunteer_hub.invites.routes import bp as invites_bp
     from volunteer_hub.lookup.routes import bp as lookup_bp
     from volunteer_hub.materials.routes import bp as materials_bp
+    from volunteer_hub.materials.routes import console_bp as materials_console_bp
     from volunteer_hub.rsvps.routes import bp as rsvps_bp
     from volunteer_hub.volunteers.routes import bp as volunteers_bp
     from volunteer_hub.worker import send_mail_command
@@ -83,7 +85,9 @@ def create_app(
     app.register_blueprint(editor_bp)
     app.register_blueprint(broadcasts_bp)
     app.register_blueprint(materials_bp)
+    app.register_blueprint(materials_console_bp)
     app.register_blueprint(appeal_bp)
+    app.register_blueprint(appeal_console_bp)
     app.register_blueprint(contact_bp)
     app.register_blueprint(contact_console_bp)
     app.register_blueprint(comments_bp)
@@ -116,6 +120,9 @@ def _complete_config(app: Flask) -> None:
     if not config.get("MAIL_URL"):
         config["MAIL_URL"] = str(instance / "mail")
     config["BASE_URL"] = str(config["BASE_URL"]).rstrip("/")
+    # Served over HTTPS: cookies only ever travel encrypted.
+    if config.get("SESSION_COOKIE_SECURE") is None:
+        config["SESSION_COOKIE_SECURE"] = config["BASE_URL"].startswith("https://")
 
 
 def _instance_secret_key(path: Path) -> str:
