@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-
 import re
 
 import markdown
@@ -44,10 +43,11 @@ _URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]")
 def linkify(text: str) -> Markup:
     """Plain text for a page: every character escaped, web addresses made
     into links (rel nofollow ugc), line breaks kept by CSS. Never HTML."""
-    escaped = str(escape(text))
-
-    def link(match: re.Match[str]) -> str:
-        url = match.group(0)
-        return f'<a href="{url}" rel="nofollow ugc noopener noreferrer">{url}</a>'
-
-    return Markup(_URL.sub(link, escaped))
+    pieces, last = [], 0
+    for match in _URL.finditer(text):
+        url = escape(match.group(0))
+        link = Markup('<a href="{0}" rel="nofollow ugc noopener noreferrer">{0}</a>')
+        pieces += [escape(text[last:match.start()]), link.format(url)]
+        last = match.end()
+    pieces.append(escape(text[last:]))
+    return Markup("").join(pieces)

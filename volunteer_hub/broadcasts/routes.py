@@ -16,7 +16,6 @@ from volunteer_hub.broadcasts.models import Broadcast
 from volunteer_hub.console.routes import event_or_404
 from volunteer_hub.coordinators.auth import protect
 from volunteer_hub.coordinators.services import audit
-from volunteer_hub.database import begin_write
 from volunteer_hub.extensions import db
 from volunteer_hub.forms import printable_text, strip
 
@@ -50,8 +49,6 @@ def compose(event_id: int) -> ResponseReturnValue:
     if request.form.get("confirmed") != "1":
         return render_template("broadcasts/preview.html", event=event, form=form,
                                people=people, label=label)
-    begin_write()
-    event = event_or_404(event_id)
     broadcast = services.send(event, form.segment.data, label, form.subject.data,
                               form.body.data, current_user)
     audit(current_user, "broadcast.send",

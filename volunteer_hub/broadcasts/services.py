@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from volunteer_hub.broadcasts.models import Broadcast
 from volunteer_hub.coordinators.models import Coordinator
+from volunteer_hub.database import utcnow
 from volunteer_hub.events.models import Event
 from volunteer_hub.extensions import db
 from volunteer_hub.mail.compose import queue_email
@@ -52,7 +54,7 @@ def recipients(event: Event, segment: str) -> list[Recipient]:
         query = query.where(Rsvp.status != RsvpStatus.CANCELLED)
     elif segment == "online":
         query = query.where(Rsvp.status == RsvpStatus.GOING, Rsvp.venue_id.is_(None))
-    elif segment.startswith("venue:") and segment[6:].isdigit():
+    elif segment.startswith("venue:") and segment[6:].isascii() and segment[6:].isdigit():
         query = query.where(Rsvp.status == RsvpStatus.GOING, Rsvp.venue_id == int(segment[6:]))
     else:
         return []
@@ -65,7 +67,7 @@ def recipients(event: Event, segment: str) -> list[Recipient]:
 
 def _volunteers(event: Event, segment: str) -> list[Recipient]:
     task_id = segment[5:]
-    if not task_id.isdigit():
+    if not (task_id.isascii() and task_id.isdigit()):
         return []
     assignments = db.session.scalars(
         select(Assignment).join(Assignment.task)
@@ -82,7 +84,19 @@ def _volunteers(event: Event, segment: str) -> list[Recipient]:
 
 def send(event: Event, segment: str, label: str, subject: str, body: str,
          coordinator: Coordinator) -> Broadcast:
-    """Queue one copy per person in the segment, each with their own link."""
+    """Queue one copy per person in the segment, each with their own link.
+
+    The same message to the same group again within a couple of minutes is
+    a double click: the broadcast already queued is returned instead.
+    """
+    twin = db.session.scalar(
+        select(Broadcast).where(
+            Broadcast.event_id == event.id, Broadcast.segment == segment,
+            Broadcast.subject == subject, Broadcast.body == body,
+            Broadcast.created_at >= utcnow() - timedelta(minutes=2))
+        .order_by(Broadcast.id.desc()).limit(1))
+    if twin is not None:
+        return twin
     people = recipients(event, segment)
     broadcast = Broadcast(event_id=event.id, segment=segment, segment_label=label,
                           subject=subject, body=body, recipients=len(people),

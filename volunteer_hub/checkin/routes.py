@@ -19,7 +19,6 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from volunteer_hub.console.services import ONLINE, place_counts
 from volunteer_hub.coordinators.auth import protect
 from volunteer_hub.coordinators.services import audit
-from volunteer_hub.database import begin_write
 from volunteer_hub.events.models import Event
 from volunteer_hub.extensions import db
 from volunteer_hub.forms import email_address, printable_text, strip
@@ -86,7 +85,6 @@ def door(event_id: int) -> ResponseReturnValue:
 
 @bp.post("/events/<int:event_id>/check-in/<int:rsvp_id>")
 def toggle(event_id: int, rsvp_id: int) -> ResponseReturnValue:
-    begin_write()
     event = _event(event_id)
     rsvp = db.session.get(Rsvp, rsvp_id)
     if rsvp is None or rsvp.event_id != event.id or rsvp.status is not RsvpStatus.GOING:
@@ -109,7 +107,6 @@ def toggle(event_id: int, rsvp_id: int) -> ResponseReturnValue:
 
 @bp.post("/events/<int:event_id>/check-in/walk-in")
 def walk_in(event_id: int) -> ResponseReturnValue:
-    begin_write()
     event = _event(event_id)
     place = _place(event)
     form = WalkInForm()

@@ -20,11 +20,15 @@ bp = Blueprint("comments", __name__)
 console_bp = Blueprint("comments_console", __name__, url_prefix="/console")
 protect(console_bp)
 
+
 @bp.post("/events/<slug>/comments")
 def submit(slug: str) -> ResponseReturnValue:
     event = get_public_event_or_404(slug)
     form = CommentForm(prefix="comment")
-    if event.is_cancelled or not form.validate_on_submit():
+    if event.is_cancelled:
+        flash("This event is cancelled, so it takes no more comments.", "error")
+        return redirect(url_for("events.detail", slug=slug), 303)
+    if not form.validate_on_submit():
         return render_event(event, RsvpForm(event, formdata=None), 422, comment_form=form)
     services.submit(event, name=form.name.data, body=form.body.data)
     db.session.commit()

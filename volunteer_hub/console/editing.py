@@ -85,7 +85,6 @@ def new_event() -> ResponseReturnValue:
     form = EventForm()
     if "preview" in request.form or not form.validate_on_submit():
         return _render_event_editor(None, form, 422 if form.errors else 200)
-    begin_write()
     try:
         event = changes.create_event(**form.fields())
         db.session.flush()
@@ -113,8 +112,6 @@ def edit_event(event_id: int) -> ResponseReturnValue:
     if taken:
         form.slug.errors = ["Another event already has this web address."]
         return _render_event_editor(event, form, 422)
-    begin_write()
-    event = event_or_404(event_id)
     return apply_or_confirm(
         lambda: changes.update_event(event, **form.fields()), what=f"Save “{event.title}”",
         back=url_for("editor.edit_event", event_id=event.id), done="Saved.",
@@ -123,7 +120,6 @@ def edit_event(event_id: int) -> ResponseReturnValue:
 
 @bp.post("/events/<int:event_id>/publish")
 def publish(event_id: int) -> ResponseReturnValue:
-    begin_write()
     event = event_or_404(event_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -142,7 +138,8 @@ def publish(event_id: int) -> ResponseReturnValue:
 
 @bp.route("/events/<int:event_id>/cancel", methods=["GET", "POST"])
 def cancel_event(event_id: int) -> ResponseReturnValue:
-    begin_write()
+    if request.method == "GET":
+        begin_write()  # the count below is a dry run: it writes, then undoes
     event = event_or_404(event_id)
     if request.method == "GET":
         told = dry_run(lambda: changes.cancel_event(event))
@@ -174,8 +171,6 @@ def new_venue(event_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         return render_template("console/edit_venue.html", event=event, venue=None,
                                form=form), 422 if form.errors else 200
-    begin_write()
-    event = event_or_404(event_id)
     venue = changes.add_venue(event, **form.fields())
     audit(current_user, "venue.add", f"{venue.name} at {event.title}")
     db.session.commit()
@@ -192,8 +187,6 @@ def edit_venue(venue_id: int) -> ResponseReturnValue:
     if request.method == "GET" or not form.validate():
         return render_template("console/edit_venue.html", event=venue.event, venue=venue,
                                form=form), 422 if form.errors else 200
-    begin_write()
-    venue = db.get_or_404(Venue, venue_id)
     return apply_or_confirm(
         lambda: changes.update_venue(venue, **form.fields()), what=f"Save {venue.name}",
         back=url_for("editor.edit_event", event_id=venue.event_id), done="Venue saved.",
@@ -219,7 +212,6 @@ def new_task() -> ResponseReturnValue:
     if not form.validate_on_submit():
         return render_template("console/edit_task.html", event=event, task=None,
                                form=form), 422 if form.errors else 200
-    begin_write()
     task = task_changes.add_task(event_id=event.id if event else None, **form.fields())
     audit(current_user, "task.add", task.title)
     db.session.commit()
@@ -238,8 +230,6 @@ def edit_task(task_id: int) -> ResponseReturnValue:
     if request.method == "GET" or not form.validate():
         return render_template("console/edit_task.html", event=task.event, task=task,
                                form=form, confirm=ConfirmForm()), 422 if form.errors else 200
-    begin_write()
-    task = db.get_or_404(Task, task_id)
     back = (url_for("editor.edit_event", event_id=task.event_id) if task.event_id
             else url_for("editor.tasks"))
     return apply_or_confirm(
@@ -249,7 +239,6 @@ def edit_task(task_id: int) -> ResponseReturnValue:
 
 @bp.post("/tasks/<int:task_id>/cancel")
 def cancel_task(task_id: int) -> ResponseReturnValue:
-    begin_write()
     task = db.get_or_404(Task, task_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)

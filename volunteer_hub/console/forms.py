@@ -39,9 +39,13 @@ def aware(local: datetime | None, zone: str) -> datetime | None:
     if local is None:
         return None
     moment = local.replace(tzinfo=ZoneInfo(zone))
-    if moment.astimezone(UTC).astimezone(ZoneInfo(zone)).replace(tzinfo=None) != local:
+    try:
+        in_utc = moment.astimezone(UTC)
+    except OverflowError:
+        raise ValidationError("Please enter a date between the years 1 and 9998.") from None
+    if in_utc.astimezone(ZoneInfo(zone)).replace(tzinfo=None) != local:
         raise ValidationError("That time does not exist on that day: the clocks change.")
-    return moment.astimezone(UTC)
+    return in_utc
 
 
 def wall_clock(moment: datetime | None, zone: str) -> datetime | None:

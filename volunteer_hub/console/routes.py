@@ -12,7 +12,6 @@ from volunteer_hub.console import charts, services
 from volunteer_hub.console.services import ONLINE
 from volunteer_hub.coordinators.auth import protect
 from volunteer_hub.coordinators.services import audit
-from volunteer_hub.database import begin_write
 from volunteer_hub.events.models import Event
 from volunteer_hub.extensions import db
 from volunteer_hub.rsvps import services as rsvp_services
@@ -98,7 +97,6 @@ def rsvp(rsvp_id: int) -> ResponseReturnValue:
 
 
 def _act(rsvp_id: int, action: str, do) -> ResponseReturnValue:
-    begin_write()
     rsvp = _rsvp_or_404(rsvp_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)

@@ -61,7 +61,7 @@ def _counts(key, *where) -> dict:
             func.sum(case((going, 1), else_=0)),
             func.sum(case((going, Rsvp.guests), else_=0)),
             func.sum(case((Rsvp.status == RsvpStatus.WAITLISTED, 1), else_=0)),
-            func.sum(case((Rsvp.checked_in_at.is_not(None), 1), else_=0)),
+            func.sum(case((going & Rsvp.checked_in_at.is_not(None), 1), else_=0)),
             func.sum(case((Rsvp.status == RsvpStatus.CANCELLED, 1), else_=0)),
         ).where(*where).group_by(key)
     ).all()
@@ -79,7 +79,7 @@ def rsvp_list(event: Event, *, search: str = "", place: str = "", status: str = 
         query = query.where(or_(func.lower(Rsvp.name).like(pattern), Rsvp.email_key.like(pattern)))
     if place == ONLINE:
         query = query.where(Rsvp.venue_id.is_(None))
-    elif place.isdigit():
+    elif place.isascii() and place.isdigit():
         query = query.where(Rsvp.venue_id == int(place))
     if status.upper() in RsvpStatus.__members__:
         query = query.where(Rsvp.status == RsvpStatus[status.upper()])

@@ -12,7 +12,9 @@ login_manager = LoginManager()
 login_manager.login_view = "coordinators.login"
 login_manager.login_message = "Please sign in to use the console."
 login_manager.login_message_category = "info"
-login_manager.session_protection = "strong"
+# "basic", not "strong": a phone at the door switching between Wi-Fi and
+# mobile data must not be signed out mid-check-in.
+login_manager.session_protection = "basic"
 
 
 @login_manager.user_loader

@@ -45,14 +45,14 @@ def login() -> ResponseReturnValue:
     form = LoginForm()
     if not form.validate_on_submit():
         return render_template("coordinators/login.html", form=form), 422 if form.errors else 200
-    begin_write()
     try:
-        coordinator = services.authenticate(form.email.data, form.password.data)
+        coordinator_id = services.check_credentials(form.email.data, form.password.data)
     except services.TooManyAttempts:
-        db.session.commit()
         return render_template("coordinators/login.html", form=form, error=(
             "Too many attempts for this address. Please wait a quarter of an hour and try "
             "again.")), 429
+    begin_write()
+    coordinator = services.record_login(coordinator_id, form.email.data)
     if coordinator is None:
         db.session.commit()
         return render_template("coordinators/login.html", form=form, error=(

@@ -66,18 +66,18 @@ def set_disabled(coordinator: Coordinator, disabled: bool) -> None:
         coordinator.session_token = new_session_token()
 
 
-def authenticate(email: str, password: str) -> Coordinator | None:
-    """The coordinator these credentials open, or None; the same work and
-    the same answer whether or not the address has an account.
+def check_credentials(email: str, password: str) -> int | None:
+    """The id of the coordinator these credentials open, or None; the same
+    work and the same answer whether or not the address has an account.
+    Only reads, so the slow hash check holds no lock.
 
     Raises TooManyAttempts after repeated failures for the address.
     """
     email_key = email.strip().casefold()
     window = timedelta(minutes=current_app.config["LOGIN_THROTTLE_MINUTES"])
-    now = utcnow()
-    db.session.execute(delete(LoginFailure).where(LoginFailure.created_at < now - window))
     failures = db.session.scalar(
-        select(func.count(LoginFailure.id)).where(LoginFailure.email_key == email_key)
+        select(func.count(LoginFailure.id)).where(
+            LoginFailure.email_key == email_key, LoginFailure.created_at >= utcnow() - window)
     ) or 0
     if failures >= current_app.config["LOGIN_MAX_FAILURES"]:
         raise TooManyAttempts()
@@ -85,9 +85,21 @@ def authenticate(email: str, password: str) -> Coordinator | None:
     valid = check_password_hash(coordinator.password_hash if coordinator else _dummy_hash(),
                                 password)
     if coordinator is None or not valid or coordinator.is_disabled:
-        db.session.add(LoginFailure(email_key=email_key, created_at=now))
+        return None
+    return coordinator.id
+
+
+def record_login(coordinator_id: int | None, email: str) -> Coordinator | None:
+    """Write down a sign-in or a failure (the caller holds the write lock);
+    failures older than the throttle window are cleared on the way."""
+    now = utcnow()
+    window = timedelta(minutes=current_app.config["LOGIN_THROTTLE_MINUTES"])
+    db.session.execute(delete(LoginFailure).where(LoginFailure.created_at < now - window))
+    if coordinator_id is None:
+        db.session.add(LoginFailure(email_key=email.strip().casefold(), created_at=now))
         db.session.flush()
         return None
+    coordinator = db.session.get_one(Coordinator, coordinator_id)
     coordinator.last_login_at = now
     return coordinator
 

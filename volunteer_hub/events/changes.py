@@ -116,8 +116,8 @@ def update_venue(venue: Venue, **fields: object) -> int:
     for name, value in fields.items():
         setattr(venue, name, value)
     db.session.flush()
-    promote_waitlist(venue)
-    return _changed(venue.event)
+    promoted = promote_waitlist(venue)
+    return len(promoted) + _changed(venue.event)
 
 
 def set_stream_url(event: Event, stream_url: str | None) -> int:

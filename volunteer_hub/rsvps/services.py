@@ -180,6 +180,9 @@ def merge_duplicate(keep: Rsvp, duplicate: Rsvp) -> None:
             keep.email_key != duplicate.email_key):
         raise RsvpError("Only two RSVPs with the same email address for one event can be merged.")
     _lock_and_reload(duplicate)
+    _lock_and_reload(keep)
+    if keep.status is RsvpStatus.CANCELLED:
+        raise RsvpError("This RSVP is cancelled: merge into one that is still active.")
     if duplicate.status is RsvpStatus.CANCELLED:
         return
     duplicate.status, duplicate.waitlisted_at = RsvpStatus.CANCELLED, None

@@ -39,8 +39,8 @@ def update_task(task: Task, **fields: object) -> int:
     task.sequence += 1
     db.session.flush()
     db.session.refresh(task)
-    promote_waitlist(task)
-    return sync_task_invites([task])
+    promoted = promote_waitlist(task)
+    return len(promoted) + sync_task_invites([task])
 
 
 def cancel_task(task: Task) -> int:
