@@ -71,7 +71,7 @@ def console_routes(app):
     """Every URL of the console blueprints, with sample arguments."""
     blueprints = console_blueprints(app)
     assert {"coordinators", "accounts", "console", "attendance", "checkin", "editor",
-            "broadcasts"} <= blueprints
+            "broadcasts", "materials_console"} <= blueprints
     for rule in app.url_map.iter_rules():
         if rule.endpoint.split(".")[0] not in blueprints:
             continue
