@@ -89,3 +89,18 @@ def test_pages_load_nothing_from_other_hosts(client, make_event):
         html = client.get(path).get_data(as_text=True)
         assert 'src="http' not in html
         assert '<link rel="stylesheet" href="/static/' in html
+
+
+def test_event_pages_share_as_plain_links_and_preview_well(client, make_event):
+    event = make_event(description="Join us **now** for the prisoners.")
+    html = client.get(f"/events/{event.slug}").get_data(as_text=True)
+    page_url = f"https://hub.example.org/events/{event.slug}"
+    assert f'<meta property="og:url" content="{page_url}">' in html
+    assert '<meta property="og:description" content="Join us now for the prisoners.">' in html
+    assert 'content="https://hub.example.org/static/img/appeal-share.png"' in html
+    assert '<meta name="twitter:card" content="summary_large_image">' in html
+    for host in ("twitter.com/intent/tweet", "facebook.com/sharer", "wa.me/", "t.me/share",
+                 "mailto:?subject="):
+        assert host in html
+    assert f'value="{page_url}" readonly' in html
+    assert "<script" not in html and "<iframe" not in html

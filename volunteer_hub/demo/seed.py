@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from io import BytesIO
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from volunteer_hub.events.models import Event, EventStatus, Venue
 from volunteer_hub.extensions import db
+from volunteer_hub.materials import services as materials
+from volunteer_hub.materials.leaflet import event_leaflet
+from volunteer_hub.materials.models import Material
+from volunteer_hub.urls import absolute_url
 from volunteer_hub.volunteers.models import Task
 
 NEW_YORK = "America/New_York"
@@ -168,13 +174,31 @@ def _demo_tasks(events: dict[str, Event]) -> list[Task]:
     return tasks
 
 
-def seed_demo() -> list[Event | Task]:
-    """Add the demo events and tasks that are missing (events matched by
-    slug, tasks by title and event); returns what was added. What is already
-    there, and any changes made to it, is kept."""
+LEAFLET_TITLE = "Leaflet: An Afternoon of Solidarity & Resistance"
+LEAFLET_DESCRIPTION = (
+    "One page to print and hand out: the afternoon with Revolution Books in Harlem, "
+    "in Berkeley and online, with where to RSVP.")
+
+
+def _demo_leaflet(events: dict[str, Event]) -> Material | None:
+    """The afternoon's leaflet, a PDF made from the event as it is now."""
+    event = events.get("afternoon-of-solidarity-2027")
+    if event is None or db.session.scalar(
+            select(Material.id).where(Material.title == LEAFLET_TITLE)) is not None:
+        return None
+    pdf = event_leaflet(event, event_url=absolute_url("events.detail", slug=event.slug),
+                        campaign=current_app.config["CAMPAIGN_NAME"])
+    return materials.add_material(LEAFLET_TITLE, LEAFLET_DESCRIPTION, BytesIO(pdf))
+
+
+def seed_demo() -> list[Event | Task | Material]:
+    """Add the demo events, tasks and leaflet that are missing (events
+    matched by slug, tasks by title and event, the leaflet by title);
+    returns what was added. What is already there, and any changes made to
+    it, is kept."""
     events = {event.slug: event for event in db.session.scalars(
         select(Event).options(selectinload(Event.venues)))}
-    added: list[Event | Task] = []
+    added: list[Event | Task | Material] = []
     for make_event in DEMO_EVENTS:
         event = make_event()
         if event.slug not in events:
@@ -188,4 +212,7 @@ def seed_demo() -> list[Event | Task]:
             db.session.add(task)
             added.append(task)
     db.session.flush()
+    leaflet = _demo_leaflet(events)
+    if leaflet is not None:
+        added.append(leaflet)
     return added
