@@ -186,9 +186,6 @@ def test_public_feed_without_events_is_an_empty_calendar(client):
     assert "X-WR-CALNAME" in ours
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "invites/ical.py writes C0 controls raw into TEXT values: a vertical tab pasted from Word, "
-    "or '&#11;' in one event's Markdown description, makes the whole public feed unreadable"))
 @pytest.mark.parametrize("field", ["description", "title"])
 def test_one_events_stray_control_character_does_not_break_the_public_feed(
         client, make_event, field):

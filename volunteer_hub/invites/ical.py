@@ -7,9 +7,10 @@ from the system's zone data for the years around the entry.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import Enum
 from zoneinfo import ZoneInfo
 
@@ -48,9 +49,39 @@ class Entry:
     cancelled: bool = False
 
 
+#: C0 controls (but tab and line breaks) and DEL: RFC 5545 TEXT cannot carry
+#: them, and one pasted from a word processor would spoil the whole calendar.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def one_line(text: str) -> str:
-    """Line breaks of any kind as plain newlines, the only kind iCalendar keeps."""
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    """Line breaks of any kind as plain newlines, the only kind iCalendar
+    keeps; characters iCalendar cannot carry dropped."""
+    return _CONTROLS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+class _Text(vText):
+    """TEXT escaped as RFC 5545 says and nothing more: icalendar's own
+    escaping first turns a literal backslash-N (C:\\New folder) into a line
+    break."""
+
+    def to_ical(self) -> bytes:
+        escaped = (str(self).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+                   .replace("\n", "\\n"))
+        return escaped.encode(self.encoding)
+
+
+def _text(value: str) -> _Text:
+    return _Text(one_line(value))
+
+
+def _when(moment: datetime, zone: ZoneInfo) -> datetime:
+    """Local time in ``zone`` (written with its TZID), or UTC for a time in the
+    hour the clocks repeat, which local time cannot tell apart."""
+    local = moment.astimezone(zone)
+    if local.replace(fold=0).utcoffset() != local.replace(fold=1).utcoffset():
+        return moment.astimezone(UTC)
+    return local
 
 
 def _vevent(entry: Entry, stamp: datetime) -> Event:
@@ -59,13 +90,13 @@ def _vevent(entry: Entry, stamp: datetime) -> Event:
     event.add("uid", entry.uid)
     event.add("sequence", entry.sequence)
     event.add("dtstamp", stamp)
-    event.add("dtstart", entry.starts_at.astimezone(zone))
-    event.add("dtend", (entry.ends_at or entry.starts_at + DEFAULT_DURATION).astimezone(zone))
-    event.add("summary", one_line(entry.summary))
-    event.add("location", one_line(entry.location))
+    event.add("dtstart", _when(entry.starts_at, zone))
+    event.add("dtend", _when(entry.ends_at or entry.starts_at + DEFAULT_DURATION, zone))
+    event.add("summary", _text(entry.summary))
+    event.add("location", _text(entry.location))
     event.add("url", entry.url)
     if entry.description:
-        event.add("description", one_line(entry.description))
+        event.add("description", _text(entry.description))
     event.add("status", "CANCELLED" if entry.cancelled else "CONFIRMED")
     event.add("transp", "OPAQUE")
     return event
@@ -73,7 +104,10 @@ def _vevent(entry: Entry, stamp: datetime) -> Event:
 
 def _address(person: Person, **params: str) -> vCalAddress:
     address = vCalAddress(f"mailto:{person.email}")
-    address.params["CN"] = vText(one_line(person.name).replace("\n", " "))
+    # One line, white space collapsed (parsers disagree about tabs next to
+    # quotes); parameter values have no escapes, yet icalendar would read a
+    # backslash as one, so it is shown as a look-alike.
+    address.params["CN"] = vText(" ".join(one_line(person.name).split()).replace("\\", "\u2216"))
     address.params.update(params)
     return address
 
@@ -86,7 +120,7 @@ def _calendar(entries: Iterable[Entry], method: Method | None, name: str | None)
     if method is not None:
         calendar.add("method", method.value)
     if name:
-        calendar.add("x-wr-calname", one_line(name).replace("\n", " "))
+        calendar.add("x-wr-calname", " ".join(one_line(name).split()))
     return calendar
 
 

@@ -3,6 +3,7 @@ putting them in the outbox."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -15,6 +16,17 @@ from flask import current_app, render_template
 from volunteer_hub.database import utcnow
 from volunteer_hub.extensions import db
 from volunteer_hub.mail.models import OutboxMessage
+
+
+#: Characters that mean something in an address header. Python 3.11's email
+#: package can misread a folded display name that holds them as several
+#: addresses (CPython gh-80222), so names leave them out.
+_ADDRESS_SPECIALS = re.compile(r'[\x00-\x1f\x7f,;:<>@"\\()\[\]]+')
+
+
+def display_name(name: str) -> str:
+    """A person's name as it may stand before their address in a header."""
+    return " ".join(_ADDRESS_SPECIALS.sub(" ", name).split())
 
 
 @dataclass(frozen=True)
@@ -39,11 +51,11 @@ def build_message(
     sender_name, sender_address = parseaddr(current_app.config["MAIL_FROM"])
     message = EmailMessage(policy=SMTP)
     message["From"] = Address(display_name=sender_name, addr_spec=sender_address)
-    message["To"] = Address(display_name=to_name, addr_spec=to_email)
+    message["To"] = Address(display_name=display_name(to_name), addr_spec=to_email)
     if reply_to := current_app.config.get("MAIL_REPLY_TO"):
         reply_name, reply_address = parseaddr(reply_to)
         message["Reply-To"] = Address(display_name=reply_name, addr_spec=reply_address)
-    message["Subject"] = subject
+    message["Subject"] = " ".join(subject.split())
     message["Date"] = format_datetime(utcnow())
     message["Message-ID"] = make_msgid(domain=sender_address.rpartition("@")[2] or None)
     message["Auto-Submitted"] = "auto-generated"
