@@ -54,6 +54,14 @@ class Config:
     LOGIN_MAX_FAILURES = 5
     LOGIN_THROTTLE_MINUTES = 15
 
+    #: Rate limits (Flask-Limiter): where the counts live ("memory://", or
+    #: VOLUNTEER_HUB_RATELIMIT_STORAGE_URL="redis://host:6379" for several
+    #: servers), and how many posts one address may send.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_ENABLED = True
+    PUBLIC_POST_LIMIT = "30 per minute;300 per hour"
+    LOGIN_POST_LIMIT = "10 per minute;60 per hour"
+
     #: Public forms sent back faster than this are taken for bots.
     FORM_MIN_SECONDS = 3
     #: Where the donate button points; unset: no button.
@@ -86,5 +94,7 @@ class TestConfig(Config):
     #: the test client speaks plain HTTP
     SESSION_COOKIE_SECURE = False
     FORM_MIN_SECONDS = 0
+    #: rate limits have their own tests, which turn them on
+    RATELIMIT_ENABLED = False
     #: scrypt at a lower cost, so the suite stays fast; never in production
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"

@@ -8,10 +8,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 
 from volunteer_hub.database import configure_sqlite
-from volunteer_hub.extensions import csrf, db, migrate
+from volunteer_hub.extensions import csrf, db, limiter, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -93,6 +93,8 @@ def create_app(
     app.register_blueprint(comments_bp)
     app.register_blueprint(comments_console_bp)
     login_manager.init_app(app)
+    _limit_posts(app, public=(rsvps_bp, volunteers_bp, lookup_bp, contact_bp, comments_bp,
+                              appeal_bp), login=(coordinators_bp,))
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(send_mail_command)
     app.cli.add_command(create_coordinator_command)
@@ -100,6 +102,23 @@ def create_app(
     security.register(app)
     templating.register(app)
     return app
+
+
+#: Blueprints whose posts are limited already: blueprints live as long as the
+#: process, while apps (in tests) come and go.
+_LIMITED: set[str] = set()
+
+
+def _limit_posts(app: Flask, *, public: tuple, login: tuple) -> None:
+    """Every public form, and signing in, is rate limited per address; a
+    person over the limit gets the friendly 429 page."""
+    limiter.init_app(app)
+    for blueprint, setting in [(bp, "PUBLIC_POST_LIMIT") for bp in public] + [
+            (bp, "LOGIN_POST_LIMIT") for bp in login]:
+        if blueprint.name not in _LIMITED:
+            _LIMITED.add(blueprint.name)
+            limiter.limit(lambda setting=setting: current_app.config[setting],
+                          methods=["POST"])(blueprint)
 
 
 def _complete_config(app: Flask) -> None:
@@ -116,6 +135,9 @@ def _complete_config(app: Flask) -> None:
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     config["SQLALCHEMY_DATABASE_URI"] = url
     config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+
+    if config.get("RATELIMIT_STORAGE_URL"):
+        config["RATELIMIT_STORAGE_URI"] = config["RATELIMIT_STORAGE_URL"]
 
     if not config.get("MAIL_URL"):
         config["MAIL_URL"] = str(instance / "mail")

@@ -16,6 +16,8 @@ MESSAGES = {
     405: ("That action is not possible here", "Please go back and use the page's buttons."),
     413: ("That was too much to send", "Please shorten what you entered and try again."),
     422: ("We could not process that", "Please go back, check what you entered and try again."),
+    429: ("Too many requests from your connection",
+          "Please wait a minute and try again. Nothing you sent was lost or changed."),
     500: ("Something went wrong on our side",
           "Nothing you entered was lost or changed by this error. "
           "Please try again in a moment."),
