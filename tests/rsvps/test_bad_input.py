@@ -33,6 +33,8 @@ BAD_FIELDS = {
     "attendance not a number": {"attendance": "Harlem"},
     "missing one-time key": {"submission_key": ""},
     "malformed one-time key": {"submission_key": "../../etc/passwd"},
+    "honeypot filled in (a bot)": {"website": "http://spam.example"},
+    "forged form timestamp": {"started": "forged"},
 }
 
 

@@ -13,11 +13,12 @@ from volunteer_hub.extensions import db
 from volunteer_hub.forms import email_address, strip
 from volunteer_hub.lookup import services
 from volunteer_hub.rsvps.forms import ConfirmForm
+from volunteer_hub.spam import SpamGuardMixin
 
 bp = Blueprint("lookup", __name__)
 
 
-class LookupForm(FlaskForm):
+class LookupForm(SpamGuardMixin, FlaskForm):
     email = EmailField(
         "Email",
         description="The address you used to RSVP or volunteer.",

@@ -9,6 +9,7 @@ from wtforms import BooleanField, EmailField, HiddenField, IntegerField, RadioFi
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
 
 from volunteer_hub.forms import email_address, printable_text, strip
+from volunteer_hub.spam import SpamGuardMixin
 from volunteer_hub.tokens import new_nonce
 
 if TYPE_CHECKING:
@@ -67,7 +68,7 @@ class AttendanceForm(FlaskForm):
         return None if self.attendance.data == ONLINE else int(self.attendance.data)
 
 
-class RsvpForm(AttendanceForm):
+class RsvpForm(SpamGuardMixin, AttendanceForm):
     name = StringField(
         "Name",
         description="A first name or a pseudonym is fine.",

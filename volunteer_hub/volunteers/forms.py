@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from volunteer_hub.forms import email_address, printable_text, strip
+from volunteer_hub.spam import SpamGuardMixin
 from volunteer_hub.tokens import new_nonce
 from volunteer_hub.volunteers.models import Task
 
@@ -54,7 +55,7 @@ def _skills() -> StringField:
                           "For example: translation, design, driving, first aid.")
 
 
-class SignupForm(FlaskForm):
+class SignupForm(SpamGuardMixin, FlaskForm):
     tasks = SelectMultipleField("Tasks", coerce=int, validate_choice=False)
     name = _name()
     email = _email()
@@ -100,7 +101,7 @@ class SignupForm(FlaskForm):
         }
 
 
-class HelpOfferForm(FlaskForm):
+class HelpOfferForm(SpamGuardMixin, FlaskForm):
     name = _name()
     email = _email()
     skills = _skills()
