@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Blueprint, Flask, Response, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -19,6 +19,16 @@ PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
     for feature in ("camera", "microphone", "geolocation", "payment", "usb", "interest-cohort")
 )
+
+
+def never_cache(blueprint: Blueprint) -> None:
+    """Responses of ``blueprint`` stay out of every cache and the browser's
+    history: they carry secret links, one-time keys or personal data."""
+
+    @blueprint.after_request
+    def _no_store(response: Response) -> Response:
+        response.headers["Cache-Control"] = "no-store"
+        return response
 
 
 def register(app: Flask) -> None:

@@ -15,6 +15,7 @@ from volunteer_hub.database import begin_write
 from volunteer_hub.extensions import db
 from volunteer_hub.markup import render_markdown
 from volunteer_hub.rsvps.forms import ConfirmForm
+from volunteer_hub.security import never_cache
 from volunteer_hub.urls import absolute_url
 
 bp = Blueprint("appeal", __name__)
@@ -25,11 +26,8 @@ NAMES_PER_PAGE = 100
 ENDORSEMENTS_PER_PAGE = 50
 
 
-@bp.after_request
-def _private(response):
-    # The form carries a CSRF token, the endorser's page a secret link.
-    response.headers["Cache-Control"] = "no-store"
-    return response
+# The form carries a CSRF token, the endorser's page a secret link.
+never_cache(bp)
 
 
 def _page() -> int:

@@ -7,6 +7,7 @@ from flask_login import LoginManager, current_user
 
 from volunteer_hub.coordinators.services import load_by_session_token
 from volunteer_hub.database import begin_write
+from volunteer_hub.security import never_cache
 
 login_manager = LoginManager()
 login_manager.login_view = "coordinators.login"
@@ -40,8 +41,5 @@ def protect(blueprint: Blueprint, *, admin: bool = False, exempt: tuple[str, ...
             begin_write()
         return None
 
-    @blueprint.after_request
-    def _private(response):
-        # Console pages show personal data: never cache them anywhere.
-        response.headers["Cache-Control"] = "no-store"
-        return response
+    # Console pages show personal data: never cache them anywhere.
+    never_cache(blueprint)

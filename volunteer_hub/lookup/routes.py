@@ -13,6 +13,7 @@ from volunteer_hub.extensions import db
 from volunteer_hub.forms import email_address, strip
 from volunteer_hub.lookup import services
 from volunteer_hub.rsvps.forms import ConfirmForm
+from volunteer_hub.security import never_cache
 from volunteer_hub.spam import SpamGuardMixin
 
 bp = Blueprint("lookup", __name__)
@@ -28,10 +29,7 @@ class LookupForm(SpamGuardMixin, FlaskForm):
     )
 
 
-@bp.after_request
-def _private(response):
-    response.headers["Cache-Control"] = "no-store"
-    return response
+never_cache(bp)
 
 
 @bp.get("/find")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
-
 from sqlalchemy.exc import IntegrityError
 
 from volunteer_hub.database import begin_write, utcnow
@@ -17,16 +16,13 @@ from volunteer_hub.invites.entries import add_links
 from volunteer_hub.rsvps import invites, services
 from volunteer_hub.rsvps.forms import ONLINE, ChangeRsvpForm, ConfirmForm, RsvpForm
 from volunteer_hub.rsvps.models import Rsvp, RsvpStatus
+from volunteer_hub.security import never_cache
 from volunteer_hub.tokens import new_nonce
 
 bp = Blueprint("rsvps", __name__)
 
 
-@bp.after_request
-def _private(response):
-    # Manage pages carry a secret link: keep them out of shared caches and history.
-    response.headers["Cache-Control"] = "no-store"
-    return response
+never_cache(bp)
 
 
 @bp.errorhandler(services.RsvpGone)

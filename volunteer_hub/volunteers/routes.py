@@ -9,6 +9,7 @@ from volunteer_hub.database import begin_write
 from volunteer_hub.errors import render_error
 from volunteer_hub.extensions import db
 from volunteer_hub.rsvps.forms import ConfirmForm
+from volunteer_hub.security import never_cache
 from volunteer_hub.tokens import new_nonce
 from volunteer_hub.volunteers import services
 from volunteer_hub.volunteers.forms import HelpOfferForm, SignupForm
@@ -17,11 +18,7 @@ from volunteer_hub.volunteers.models import Signup
 bp = Blueprint("volunteers", __name__)
 
 
-@bp.after_request
-def _private(response):
-    # The forms carry one-time keys, manage pages a secret link.
-    response.headers["Cache-Control"] = "no-store"
-    return response
+never_cache(bp)
 
 
 @bp.errorhandler(services.SignupGone)
