@@ -97,6 +97,27 @@ STAMP = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 ORGANIZER = ical.Person("Volunteer Hub", "hub@example.org")
 
 
+def ambiguous(moment: datetime, timezone: str) -> bool:
+    """Whether the local time of ``moment`` is one the clocks show twice."""
+    local = moment.astimezone(ZoneInfo(timezone))
+    return local.replace(fold=0).utcoffset() != local.replace(fold=1).utcoffset()
+
+
+#: Instants around clock changes, each with its zone: New York and Berlin
+#: going back (both occurrences of the repeated hour) and forward, Lord Howe's
+#: half-hour change.
+CLOCK_CHANGES = [
+    *((datetime(2028, 11, 5, 5, 0, tzinfo=UTC) + timedelta(minutes=m), "America/New_York")
+      for m in (-1, 0, 30, 59, 60, 90, 119, 120)),
+    *((datetime(2027, 10, 31, 0, 0, tzinfo=UTC) + timedelta(minutes=m), "Europe/Berlin")
+      for m in (-1, 0, 45, 60, 75, 119, 120)),
+    (datetime(2027, 3, 14, 6, 59, tzinfo=UTC), "America/New_York"),
+    (datetime(2027, 3, 14, 7, 0, tzinfo=UTC), "America/New_York"),
+    (datetime(2027, 4, 3, 14, 45, tzinfo=UTC), "Australia/Lord_Howe"),
+    (datetime(2027, 4, 3, 15, 15, tzinfo=UTC), "Australia/Lord_Howe"),
+]
+
+
 def repeated_hour(moment: datetime, timezone: str) -> bool:
     """Whether ``moment`` is the second occurrence of a local time that the
     clocks show twice (the hour after they go back)."""
@@ -106,13 +127,16 @@ def repeated_hour(moment: datetime, timezone: str) -> bool:
 
 @st.composite
 def entries(draw: st.DrawFn, uid: str = "entry@hub.example.org") -> ical.Entry:
-    starts_at = draw(st.datetimes(
-        min_value=datetime(2026, 1, 1), max_value=datetime(2035, 12, 31), timezones=st.just(UTC)
-    )).replace(microsecond=0)
+    # Any time in any zone, and often one next to a clock change in its zone:
+    # times in the hour the clocks repeat must read back exactly too.
+    starts_at, timezone = draw(st.one_of(
+        st.tuples(st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2035, 12, 31),
+                               timezones=st.just(UTC)).map(lambda d: d.replace(microsecond=0)),
+                  st.sampled_from(ZONES)),
+        st.sampled_from(CLOCK_CHANGES),
+    ))
     length = draw(st.none() | st.integers(1, 72 * 60).map(lambda m: timedelta(minutes=m)))
     ends_at = None if length is None else starts_at + length
-    timezone = draw(st.sampled_from(ZONES))
-    # Times in the hour the clocks repeat included: they must read back exactly too.
     return ical.Entry(
         uid=uid,
         sequence=draw(st.integers(0, 1000)),
@@ -177,7 +201,10 @@ def check_vevent(event: icalendar.Event, other, entry: ical.Entry, *, cancelled:
     # one of them is in a repeated hour (PEP 495), whatever instant they are.
     assert utc(event.decoded("DTSTART")) == utc(other.dtstart) == entry.starts_at
     assert utc(event.decoded("DTEND")) == utc(other.dtend) == ends_at
-    assert event["DTSTART"].params.get("TZID", "UTC") == entry.timezone
+    # In the event's zone, or in UTC where local time would be ambiguous.
+    tzid = event["DTSTART"].params.get("TZID", "UTC")
+    assert tzid == entry.timezone or (tzid == "UTC" and ambiguous(entry.starts_at,
+                                                                  entry.timezone))
 
 
 def check_invite(ics: bytes, entry: ical.Entry, method: ical.Method, attendee: ical.Person, *,
