@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 import socket
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
@@ -86,9 +86,10 @@ def invite_of(message: EmailMessage) -> Invite | None:
     assert part.get_param("method") == method
     [event] = calendar.walk("VEVENT")
     starts_at, ends_at = event.decoded("DTSTART"), event.decoded("DTEND")
-    tzid = event["DTSTART"].params["TZID"]
+    # Local time with its zone; UTC for a time in the hour the clocks repeat.
+    tzid = event["DTSTART"].params.get("TZID", "UTC")
     vtimezones = [str(zone["TZID"]) for zone in calendar.walk("VTIMEZONE")]
-    assert tzid in vtimezones
+    assert tzid == "UTC" or tzid in vtimezones
 
     [other] = IcsCalendarStream.from_ics(ics).calendars
     assert other.method == method
@@ -96,7 +97,8 @@ def invite_of(message: EmailMessage) -> Invite | None:
     assert (same.uid, same.sequence, same.summary) == (
         str(event["UID"]), int(event["SEQUENCE"]), str(event["SUMMARY"]))
     assert same.dtstart == starts_at and same.dtend == ends_at
-    assert str(same.dtstart.tzinfo) == tzid
+    assert str(same.dtstart.tzinfo) == tzid or (tzid == "UTC" and same.dtstart.utcoffset()
+                                                 == timedelta(0))
 
     attendee = event["ATTENDEE"]
     return Invite(

@@ -292,3 +292,15 @@ def test_a_dated_event_cannot_go_back_to_tba(app, afternoon):
         change_event(app, afternoon.id, changes.reschedule, None, None)
     with pytest.raises(changes.ChangeError, match="end must come after"):
         change_event(app, afternoon.id, changes.reschedule, NEW_YORK_3PM, NEW_YORK_3PM)
+
+
+def test_an_invite_in_the_hour_the_clocks_repeat_is_written_in_utc(app, client, make_event,
+                                                                   outbox):
+    # 1:30 am EST on 7 November 2027, the second time New York's clocks show 1:30.
+    second_half_past_one = datetime(2027, 11, 7, 6, 30, tzinfo=UTC)
+    event = make_event(starts_at=second_half_past_one,
+                       ends_at=second_half_past_one + timedelta(hours=1))
+    rsvp(client, event, event.venues[0])
+    invite = invite_of(outbox()[0])
+    assert invite.tzid == "UTC" and invite.starts_at == second_half_past_one
+    assert "DTSTART:20271107T063000Z" in invite.ics
