@@ -140,7 +140,6 @@ def endorsements() -> ResponseReturnValue:
 
 
 def _set_hidden(endorsement_id: int, hidden: bool) -> ResponseReturnValue:
-    begin_write()
     endorsement = db.get_or_404(Endorsement, endorsement_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)

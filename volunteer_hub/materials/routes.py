@@ -21,7 +21,6 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from volunteer_hub.coordinators.auth import protect
 from volunteer_hub.coordinators.services import audit
-from volunteer_hub.database import begin_write
 from volunteer_hub.errors import render_error
 from volunteer_hub.extensions import db
 from volunteer_hub.materials import services, storage
@@ -131,8 +130,7 @@ def manage() -> ResponseReturnValue:
 
 @console_bp.post("/materials")
 def upload() -> ResponseReturnValue:
-    form = UploadForm()  # reads the upload before taking the write lock
-    begin_write()
+    form = UploadForm()
     if not form.validate_on_submit():
         return _render_manage(form, 422)
     try:
@@ -152,7 +150,6 @@ def upload() -> ResponseReturnValue:
 def edit(material_id: int) -> ResponseReturnValue:
     if request.method == "GET":
         return _render_edit(db.get_or_404(Material, material_id))
-    begin_write()
     material = db.get_or_404(Material, material_id)
     form = DetailsForm()
     if not form.validate_on_submit():
@@ -167,7 +164,6 @@ def edit(material_id: int) -> ResponseReturnValue:
 @console_bp.post("/materials/<int:material_id>/replace")
 def replace(material_id: int) -> ResponseReturnValue:
     form = FileForm()  # reads the upload before taking the write lock
-    begin_write()
     material = db.get_or_404(Material, material_id)
     if not form.validate_on_submit():
         return _render_edit(material, file_form=form, status=422)
@@ -186,7 +182,6 @@ def replace(material_id: int) -> ResponseReturnValue:
 
 @console_bp.post("/materials/<int:material_id>/move")
 def move(material_id: int) -> ResponseReturnValue:
-    begin_write()
     material = db.get_or_404(Material, material_id)
     direction = request.form.get("direction")
     if not ConfirmForm().validate_on_submit() or direction not in ("up", "down"):
@@ -199,7 +194,6 @@ def move(material_id: int) -> ResponseReturnValue:
 
 @console_bp.post("/materials/<int:material_id>/retire")
 def retire(material_id: int) -> ResponseReturnValue:
-    begin_write()
     material = db.get_or_404(Material, material_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
