@@ -11,7 +11,7 @@ from volunteer_hub.coordinators.auth import protect
 from volunteer_hub.coordinators.services import audit
 from volunteer_hub.database import utcnow
 from volunteer_hub.errors import render_error
-from volunteer_hub.events.models import Event
+from volunteer_hub.events.services import get_event_or_404
 from volunteer_hub.extensions import db
 from volunteer_hub.volunteers.models import Task
 
@@ -22,13 +22,6 @@ protect(bp)
 @bp.errorhandler(services.UnknownPlace)
 def _unknown_place(error: services.UnknownPlace) -> ResponseReturnValue:
     return render_error(404)
-
-
-def _event_or_404(event_id: int) -> Event:
-    event = services.event_with_venues(event_id)
-    if event is None:
-        abort(404)
-    return event
 
 
 def _task_or_404(task_id: int) -> Task:
@@ -51,7 +44,7 @@ def _place() -> str:
 
 @bp.get("/events/<int:event_id>/attendance")
 def attendance(event_id: int) -> ResponseReturnValue:
-    event = _event_or_404(event_id)
+    event = get_event_or_404(event_id)
     place = _place()
     lists = services.attendance_lists(event, place)
     _log("attendance.print", f"list of {lists[0].name if place else 'all places'} at "
@@ -62,7 +55,7 @@ def attendance(event_id: int) -> ResponseReturnValue:
 
 @bp.get("/events/<int:event_id>/attendance.csv")
 def attendance_csv(event_id: int) -> ResponseReturnValue:
-    event = _event_or_404(event_id)
+    event = get_event_or_404(event_id)
     lists = services.attendance_lists(event, _place())
     place_name = lists[0].name if _place() else ""
     _log("attendance.export", f"CSV of {place_name or 'all places'} at {event.title}")

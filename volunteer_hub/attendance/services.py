@@ -109,12 +109,6 @@ def name_order(name: str) -> tuple[str, str]:
     return "".join(c for c in folded if not unicodedata.combining(c)), name
 
 
-def event_with_venues(event_id: int) -> Event | None:
-    """The event with its venues loaded, or None."""
-    return db.session.scalar(
-        select(Event).where(Event.id == event_id).options(selectinload(Event.venues)))
-
-
 def attendance_lists(event: Event, place: str = "") -> list[PlaceList]:
     """The people going, one list per venue then online, each alphabetical.
 

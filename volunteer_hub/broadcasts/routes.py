@@ -13,9 +13,9 @@ from wtforms.validators import DataRequired, Length
 
 from volunteer_hub.broadcasts import services
 from volunteer_hub.broadcasts.models import Broadcast
-from volunteer_hub.console.routes import event_or_404
 from volunteer_hub.coordinators.auth import protect
 from volunteer_hub.coordinators.services import audit
+from volunteer_hub.events.services import get_event_or_404
 from volunteer_hub.extensions import db
 from volunteer_hub.forms import printable_text, strip
 
@@ -36,7 +36,7 @@ class BroadcastForm(FlaskForm):
 
 @bp.route("/events/<int:event_id>/message", methods=["GET", "POST"])
 def compose(event_id: int) -> ResponseReturnValue:
-    event = event_or_404(event_id)
+    event = get_event_or_404(event_id)
     form = BroadcastForm()
     form.segment.choices = services.segments(event)
     if request.method == "GET" or not form.validate_on_submit():
@@ -63,5 +63,5 @@ def progress(broadcast_id: int) -> ResponseReturnValue:
     if broadcast is None:
         abort(404)
     return render_template("broadcasts/progress.html", broadcast=broadcast,
-                           event=event_or_404(broadcast.event_id),
+                           event=get_event_or_404(broadcast.event_id),
                            counts=services.progress(broadcast))

@@ -12,7 +12,6 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 from wtforms import EmailField, IntegerField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -20,6 +19,7 @@ from volunteer_hub.console.services import ONLINE, place_counts
 from volunteer_hub.coordinators.auth import protect
 from volunteer_hub.coordinators.services import audit
 from volunteer_hub.events.models import Event
+from volunteer_hub.events.services import get_event_or_404
 from volunteer_hub.extensions import db
 from volunteer_hub.forms import email_address, printable_text, strip
 from volunteer_hub.rsvps import services as rsvps
@@ -37,14 +37,6 @@ class WalkInForm(FlaskForm):
         Optional(), NumberRange(0, 50, "Between 0 and 50 guests.")])
     email = EmailField("Email (optional)", filters=[strip], validators=[
         Optional(), Length(max=254), email_address])
-
-
-def _event(event_id: int) -> Event:
-    event = db.session.scalar(
-        select(Event).where(Event.id == event_id).options(selectinload(Event.venues)))
-    if event is None:
-        abort(404)
-    return event
 
 
 def _place(event: Event) -> str:
@@ -79,13 +71,13 @@ def _render(event: Event, place: str, form: WalkInForm | None = None, status: in
 
 @bp.get("/events/<int:event_id>/check-in")
 def door(event_id: int) -> ResponseReturnValue:
-    event = _event(event_id)
+    event = get_event_or_404(event_id)
     return _render(event, _place(event))
 
 
 @bp.post("/events/<int:event_id>/check-in/<int:rsvp_id>")
 def toggle(event_id: int, rsvp_id: int) -> ResponseReturnValue:
-    event = _event(event_id)
+    event = get_event_or_404(event_id)
     rsvp = db.session.get(Rsvp, rsvp_id)
     if rsvp is None or rsvp.event_id != event.id or rsvp.status is not RsvpStatus.GOING:
         abort(404)
@@ -107,7 +99,7 @@ def toggle(event_id: int, rsvp_id: int) -> ResponseReturnValue:
 
 @bp.post("/events/<int:event_id>/check-in/walk-in")
 def walk_in(event_id: int) -> ResponseReturnValue:
-    event = _event(event_id)
+    event = get_event_or_404(event_id)
     place = _place(event)
     form = WalkInForm()
     if not form.validate_on_submit():

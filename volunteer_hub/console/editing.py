@@ -15,12 +15,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from volunteer_hub.console.forms import EventForm, TaskForm, VenueForm, wall_clock
-from volunteer_hub.console.routes import event_or_404
 from volunteer_hub.coordinators.auth import protect
 from volunteer_hub.coordinators.services import audit
 from volunteer_hub.database import begin_write
 from volunteer_hub.events import changes
 from volunteer_hub.events.models import Event, Venue
+from volunteer_hub.events.services import get_event_or_404
 from volunteer_hub.extensions import db
 from volunteer_hub.markup import render_markdown
 from volunteer_hub.rsvps.forms import ConfirmForm
@@ -100,7 +100,7 @@ def new_event() -> ResponseReturnValue:
 
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
 def edit_event(event_id: int) -> ResponseReturnValue:
-    event = event_or_404(event_id)
+    event = get_event_or_404(event_id)
     form = EventForm(formdata=request.form if request.method == "POST" else None)
     if request.method == "GET":
         _fill_event_form(form, event)
@@ -120,7 +120,7 @@ def edit_event(event_id: int) -> ResponseReturnValue:
 
 @bp.post("/events/<int:event_id>/publish")
 def publish(event_id: int) -> ResponseReturnValue:
-    event = event_or_404(event_id)
+    event = get_event_or_404(event_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     published = request.form.get("published") == "1"
@@ -140,7 +140,7 @@ def publish(event_id: int) -> ResponseReturnValue:
 def cancel_event(event_id: int) -> ResponseReturnValue:
     if request.method == "GET":
         begin_write()  # the count below is a dry run: it writes, then undoes
-    event = event_or_404(event_id)
+    event = get_event_or_404(event_id)
     if request.method == "GET":
         told = dry_run(lambda: changes.cancel_event(event))
         return render_template("console/confirm_cancel_event.html", event=event, told=told,
@@ -164,7 +164,7 @@ def _fill_venue_form(form: VenueForm, venue: Venue) -> None:
 
 @bp.route("/events/<int:event_id>/venues/new", methods=["GET", "POST"])
 def new_venue(event_id: int) -> ResponseReturnValue:
-    event = event_or_404(event_id)
+    event = get_event_or_404(event_id)
     form = VenueForm()
     if request.method == "GET":
         form.timezone.data = event.timezone
@@ -205,7 +205,7 @@ def _fill_task_form(form: TaskForm, task: Task) -> None:
 @bp.route("/tasks/new", methods=["GET", "POST"])
 def new_task() -> ResponseReturnValue:
     event_id = request.args.get("event", type=int)
-    event = event_or_404(event_id) if event_id else None
+    event = get_event_or_404(event_id) if event_id else None
     form = TaskForm(event.venues if event else [])
     if request.method == "GET" and event:
         form.timezone.data = event.timezone

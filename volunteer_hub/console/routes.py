@@ -6,13 +6,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from volunteer_hub.console import charts, services
 from volunteer_hub.console.services import ONLINE
 from volunteer_hub.coordinators.auth import protect
 from volunteer_hub.coordinators.services import audit
 from volunteer_hub.events.models import Event
+from volunteer_hub.events.services import get_event_or_404
 from volunteer_hub.extensions import db
 from volunteer_hub.rsvps import services as rsvp_services
 from volunteer_hub.rsvps.forms import ChangeRsvpForm, ConfirmForm
@@ -25,14 +25,6 @@ protect(bp)
 OFFERS_PER_PAGE = 50
 
 
-def event_or_404(event_id: int) -> Event:
-    event = db.session.scalar(
-        select(Event).where(Event.id == event_id).options(selectinload(Event.venues)))
-    if event is None:
-        abort(404)
-    return event
-
-
 @bp.get("/")
 def home() -> ResponseReturnValue:
     return render_template("console/home.html", overview=services.events_overview())
@@ -40,7 +32,7 @@ def home() -> ResponseReturnValue:
 
 @bp.get("/events/<int:event_id>")
 def event(event_id: int) -> ResponseReturnValue:
-    event = event_or_404(event_id)
+    event = get_event_or_404(event_id)
     search = request.args.get("q", "").strip()[:100]
     place = request.args.get("place", "")[:20]
     status = request.args.get("status", "")[:20]

@@ -50,6 +50,15 @@ def get_public_event_or_404(slug: str) -> Event:
     return event
 
 
+def get_event_or_404(event_id: int) -> Event:
+    """Any event, drafts included, with its venues loaded: for the console."""
+    event = db.session.scalar(
+        select(Event).where(Event.id == event_id).options(selectinload(Event.venues)))
+    if event is None:
+        abort(404)
+    return event
+
+
 def has_ended(event: Event, now: datetime | None = None) -> bool:
     """Whether the event is over; TBA events never are."""
     end = event.ends_at or event.starts_at
