@@ -55,9 +55,9 @@ def create_app(
     from volunteer_hub.comments.routes import bp as comments_bp
     from volunteer_hub.comments.routes import console_bp as comments_console_bp
     from volunteer_hub.console.editing import bp as editor_bp
+    from volunteer_hub.console.routes import bp as console_bp
     from volunteer_hub.contact.routes import bp as contact_bp
     from volunteer_hub.contact.routes import console_bp as contact_console_bp
-    from volunteer_hub.console.routes import bp as console_bp
     from volunteer_hub.coordinators.auth import login_manager
     from volunteer_hub.coordinators.cli import create_coordinator_command
     from volunteer_hub.coordinators.routes import admin_bp as accounts_bp

@@ -14,6 +14,7 @@ from volunteer_hub.coordinators.services import audit
 from volunteer_hub.database import begin_write
 from volunteer_hub.extensions import db
 from volunteer_hub.markup import render_markdown
+from volunteer_hub.paging import requested_page
 from volunteer_hub.rsvps.forms import ConfirmForm
 from volunteer_hub.security import never_cache
 from volunteer_hub.urls import absolute_url
@@ -30,10 +31,6 @@ ENDORSEMENTS_PER_PAGE = 50
 never_cache(bp)
 
 
-def _page() -> int:
-    return min(max(request.args.get("page", 1, type=int), 1), 100_000)
-
-
 def _render_appeal(form: EndorseForm | None = None, status: int = 200) -> ResponseReturnValue:
     return render_template(
         "appeal/index.html",
@@ -43,7 +40,7 @@ def _render_appeal(form: EndorseForm | None = None, status: int = 200) -> Respon
         page_url=absolute_url("appeal.index"),
         image_url=absolute_url("static", filename="img/appeal-share.png"),
         count=services.public_count(),
-        names=services.public_names(_page(), NAMES_PER_PAGE),
+        names=services.public_names(requested_page(), NAMES_PER_PAGE),
         form=form or EndorseForm(formdata=None),
         thanks=request.args.get("thanks") == "1" and form is None,
     ), status
@@ -121,7 +118,7 @@ def _console_filters() -> dict[str, object]:
     status = request.args.get("status", "")
     return {"q": request.args.get("q", "").strip()[:100],
             "status": status if status in services.STATUSES else "",
-            "page": _page()}
+            "page": requested_page()}
 
 
 @console_bp.get("/appeal")

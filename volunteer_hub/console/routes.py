@@ -14,6 +14,7 @@ from volunteer_hub.coordinators.services import audit
 from volunteer_hub.events.models import Event
 from volunteer_hub.events.services import get_event_or_404
 from volunteer_hub.extensions import db
+from volunteer_hub.paging import requested_page
 from volunteer_hub.rsvps import services as rsvp_services
 from volunteer_hub.rsvps.forms import ChangeRsvpForm, ConfirmForm
 from volunteer_hub.rsvps.models import Rsvp
@@ -62,7 +63,7 @@ def _fills(event: Event, counts: dict) -> list[charts.Fill]:
 
 @bp.get("/offers")
 def offers() -> ResponseReturnValue:
-    page = min(max(request.args.get("page", 1, type=int), 1), 100_000)
+    page = requested_page()
     offers = db.paginate(select(HelpOffer).order_by(HelpOffer.id.desc()), page=page,
                          per_page=OFFERS_PER_PAGE, error_out=False)
     return render_template("console/offers.html", offers=offers)

@@ -12,6 +12,7 @@ from volunteer_hub.contact.models import ContactMessage, MessageState, Topic
 from volunteer_hub.coordinators.auth import protect
 from volunteer_hub.coordinators.services import audit
 from volunteer_hub.extensions import db
+from volunteer_hub.paging import requested_page
 from volunteer_hub.rsvps.forms import ConfirmForm
 
 bp = Blueprint("contact", __name__)
@@ -41,7 +42,7 @@ def thanks() -> ResponseReturnValue:
 def inbox() -> ResponseReturnValue:
     state = request.args.get("state", "new")
     wanted = MessageState.__members__.get(state.upper())
-    page = min(max(request.args.get("page", 1, type=int), 1), 100_000)
+    page = requested_page()
     messages = db.paginate(services.inbox_query(wanted), page=page, per_page=PER_PAGE,
                            error_out=False)
     return render_template("contact/inbox.html", messages=messages, state=state)

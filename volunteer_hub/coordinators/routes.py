@@ -20,6 +20,7 @@ from volunteer_hub.coordinators.forms import (
 from volunteer_hub.coordinators.models import AuditEntry, Coordinator
 from volunteer_hub.database import begin_write
 from volunteer_hub.extensions import db
+from volunteer_hub.paging import requested_page
 from volunteer_hub.rsvps.forms import ConfirmForm
 
 bp = Blueprint("coordinators", __name__, url_prefix="/console")
@@ -164,7 +165,7 @@ def reset_password(account_id: int) -> ResponseReturnValue:
 
 @admin_bp.get("/audit")
 def audit_log() -> ResponseReturnValue:
-    page = min(max(request.args.get("page", 1, type=int), 1), 100_000)
+    page = requested_page()
     entries = db.paginate(select(AuditEntry).order_by(AuditEntry.id.desc()), page=page,
                           per_page=AUDIT_PER_PAGE, error_out=False)
     return render_template("coordinators/audit.html", entries=entries)

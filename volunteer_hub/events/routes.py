@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, make_response, render_template, request
+from flask import Blueprint, current_app, make_response, render_template
 from flask.typing import ResponseReturnValue
 
 from volunteer_hub.events import services
 from volunteer_hub.events.pages import render_event
+from volunteer_hub.paging import requested_page
 from volunteer_hub.rsvps.forms import RsvpForm
 
 bp = Blueprint("events", __name__)
@@ -17,7 +18,7 @@ MAX_PAGE = 10_000
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
-    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+    page = requested_page(MAX_PAGE)
     events = services.upcoming_events(page, current_app.config["EVENTS_PER_PAGE"])
     return render_template("events/index.html", events=events)
 

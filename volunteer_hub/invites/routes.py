@@ -14,8 +14,8 @@ from volunteer_hub.extensions import db
 from volunteer_hub.invites import ical, services
 from volunteer_hub.invites.entries import event_entries
 from volunteer_hub.rsvps.forms import ConfirmForm
-from volunteer_hub.rsvps.models import Rsvp
 from volunteer_hub.rsvps.invites import feed_entry
+from volunteer_hub.rsvps.models import Rsvp
 from volunteer_hub.rsvps.services import manage_url
 from volunteer_hub.volunteers.invites import feed_entry as task_feed_entry
 from volunteer_hub.volunteers.models import Assignment, Signup, Task

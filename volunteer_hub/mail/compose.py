@@ -17,7 +17,6 @@ from volunteer_hub.database import utcnow
 from volunteer_hub.extensions import db
 from volunteer_hub.mail.models import OutboxMessage
 
-
 #: Characters that mean something in an address header. Python 3.11's email
 #: package can misread a folded display name that holds them as several
 #: addresses (CPython gh-80222), so names leave them out.

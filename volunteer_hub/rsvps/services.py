@@ -17,8 +17,8 @@ from volunteer_hub.database import utcnow
 from volunteer_hub.events.models import Event, EventStatus, Venue
 from volunteer_hub.events.services import accepts_rsvps, lock_event, venue_of
 from volunteer_hub.extensions import db
-from volunteer_hub.mail.compose import queue_email
 from volunteer_hub.invites.services import feed_links
+from volunteer_hub.mail.compose import queue_email
 from volunteer_hub.rsvps import invites
 from volunteer_hub.rsvps.models import Rsvp, RsvpStatus
 from volunteer_hub.tokens import link_token, new_nonce, token_hash
