@@ -6,7 +6,8 @@ import unicodedata
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
-from wtforms import Field, ValidationError
+from wtforms import EmailField, Field, StringField, ValidationError
+from wtforms.validators import DataRequired, Length
 
 #: Characters that reorder text invisibly, a known way to disguise names.
 BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -43,3 +44,16 @@ def email_address(form: Any, field: Field) -> None:
     except EmailNotValidError as error:
         raise ValidationError("Please enter a valid email address.") from error
     field.data = result.ascii_email or result.normalized
+
+
+def name_field(description: str = "A first name or a pseudonym is fine.") -> StringField:
+    """What a person wants to be called, on every public form."""
+    return StringField("Name", description=description, filters=[strip], validators=[
+        DataRequired("Please tell us what to call you."), Length(max=100), printable_text])
+
+
+def email_field(description: str) -> EmailField:
+    """A person's email address, on every public form; ``description`` says
+    what we use it for."""
+    return EmailField("Email", description=description, filters=[strip], validators=[
+        DataRequired("Please enter your email address."), Length(max=254), email_address])

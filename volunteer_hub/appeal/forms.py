@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, StringField
+from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from volunteer_hub.forms import email_address, printable_text, strip
+from volunteer_hub.forms import email_field, printable_text, strip
 from volunteer_hub.spam import SpamGuardMixin
 
 SHOW_NAME_HINT = ("With your city and affiliation, if you give them. Your email address is "
@@ -46,14 +46,8 @@ class EndorsementDetails(FlaskForm):
 class EndorseForm(SpamGuardMixin, EndorsementDetails):
     """The public form under the appeal."""
 
-    email = EmailField(
-        "Email",
-        description="We email you a link to confirm your endorsement. It is never shown "
-                    "or shared.",
-        filters=[strip],
-        validators=[DataRequired("Please enter your email address."), Length(max=254),
-                    email_address],
-    )
+    email = email_field("We email you a link to confirm your endorsement. It is never shown "
+                        "or shared.")
 
     def data_for_service(self) -> dict[str, Any]:
         return {**self.details(), "email": self.email.data}

@@ -5,25 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, RadioField, StringField, TextAreaField
+from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from volunteer_hub.contact.models import Topic
-from volunteer_hub.forms import email_address, printable_text, strip
+from volunteer_hub.forms import email_field, name_field, printable_text, strip
 from volunteer_hub.spam import SpamGuardMixin
 
 BODY_LIMIT = 5000
 
 
 class ContactForm(SpamGuardMixin, FlaskForm):
-    name = StringField("Name", description="A first name or a pseudonym is fine.",
-                       filters=[strip], validators=[
-                           DataRequired("Please tell us what to call you."), Length(max=100),
-                           printable_text])
-    email = EmailField("Email", description="Only so that we can answer you.",
-                       filters=[strip], validators=[
-                           DataRequired("Please enter your email address."), Length(max=254),
-                           email_address])
+    name = name_field()
+    email = email_field("Only so that we can answer you.")
     topic = RadioField("What is it about?",
                        validators=[InputRequired("Please choose what it is about.")])
     body = TextAreaField("Your message", filters=[strip], validators=[

@@ -5,12 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
-from wtforms import EmailField
-from wtforms.validators import DataRequired, Length
 
 from volunteer_hub.database import begin_write
 from volunteer_hub.extensions import db
-from volunteer_hub.forms import email_address, strip
+from volunteer_hub.forms import email_field
 from volunteer_hub.lookup import services
 from volunteer_hub.rsvps.forms import ConfirmForm
 from volunteer_hub.security import never_cache
@@ -20,13 +18,7 @@ bp = Blueprint("lookup", __name__)
 
 
 class LookupForm(SpamGuardMixin, FlaskForm):
-    email = EmailField(
-        "Email",
-        description="The address you used to RSVP or volunteer.",
-        filters=[strip],
-        validators=[DataRequired("Please enter your email address."), Length(max=254),
-                    email_address],
-    )
+    email = email_field("The address you used to RSVP or volunteer.")
 
 
 never_cache(bp)

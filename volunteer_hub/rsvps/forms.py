@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, IntegerField, RadioField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
+from wtforms import BooleanField, HiddenField, IntegerField, RadioField
+from wtforms.validators import InputRequired, NumberRange, Regexp
 
-from volunteer_hub.forms import email_address, printable_text, strip
+from volunteer_hub.forms import email_field, name_field
 from volunteer_hub.spam import SpamGuardMixin
 from volunteer_hub.tokens import new_nonce
 
@@ -69,20 +69,8 @@ class AttendanceForm(FlaskForm):
 
 
 class RsvpForm(SpamGuardMixin, AttendanceForm):
-    name = StringField(
-        "Name",
-        description="A first name or a pseudonym is fine.",
-        filters=[strip],
-        validators=[DataRequired("Please tell us what to call you."), Length(max=100),
-                    printable_text],
-    )
-    email = EmailField(
-        "Email",
-        description="For your confirmation and the link to change or cancel.",
-        filters=[strip],
-        validators=[DataRequired("Please enter your email address."), Length(max=254),
-                    email_address],
-    )
+    name = name_field()
+    email = email_field("For your confirmation and the link to change or cancel.")
     attendance = _attendance_field()
     guests = _guests_field()
     keep_updated = _keep_updated_field()

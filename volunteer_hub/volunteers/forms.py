@@ -6,39 +6,18 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import (
-    EmailField,
     HiddenField,
     SelectMultipleField,
     StringField,
     TextAreaField,
     ValidationError,
 )
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import Length, Optional, Regexp
 
-from volunteer_hub.forms import email_address, printable_text, strip
+from volunteer_hub.forms import email_field, name_field, printable_text, strip
 from volunteer_hub.spam import SpamGuardMixin
 from volunteer_hub.tokens import new_nonce
 from volunteer_hub.volunteers.models import Task
-
-
-def _name() -> StringField:
-    return StringField(
-        "Name",
-        description="A first name or a pseudonym is fine.",
-        filters=[strip],
-        validators=[DataRequired("Please tell us what to call you."), Length(max=100),
-                    printable_text],
-    )
-
-
-def _email() -> EmailField:
-    return EmailField(
-        "Email",
-        description="For your confirmation, calendar invites and the link to change your mind.",
-        filters=[strip],
-        validators=[DataRequired("Please enter your email address."), Length(max=254),
-                    email_address],
-    )
 
 
 def _optional_text(label: str, limit: int, description: str = "") -> StringField:
@@ -57,8 +36,9 @@ def _skills() -> StringField:
 
 class SignupForm(SpamGuardMixin, FlaskForm):
     tasks = SelectMultipleField("Tasks", coerce=int, validate_choice=False)
-    name = _name()
-    email = _email()
+    name = name_field()
+    email = email_field(
+        "For your confirmation, calendar invites and the link to change your mind.")
     phone = StringField(
         "Phone (optional)",
         description="Only if you are happy for a coordinator to call or text you.",
@@ -102,8 +82,9 @@ class SignupForm(SpamGuardMixin, FlaskForm):
 
 
 class HelpOfferForm(SpamGuardMixin, FlaskForm):
-    name = _name()
-    email = _email()
+    name = name_field()
+    email = email_field(
+        "For your confirmation, calendar invites and the link to change your mind.")
     skills = _skills()
     languages = _languages()
     availability = _optional_text("When you are available (optional)", 500,
