@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient
-from aiosmtpd.controller import Controller
 from flask_migrate import upgrade
 from jinja2.bccache import Bucket, BytecodeCache
 
@@ -88,19 +88,19 @@ def postgres_migrated() -> str:
     return POSTGRES_URL
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Each database test runs on SQLite and on PostgreSQL."""
+def empty_database(request: pytest.FixtureRequest, folder: Path) -> str:
+    """A migrated, empty database for ``request.param``: a copy of the SQLite
+    template in ``folder``, or the PostgreSQL test database."""
     if request.param == "sqlite":
-        path = tmp_path / "volunteer_hub.sqlite3"
+        path = folder / "volunteer_hub.sqlite3"
         shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
         return f"sqlite:///{path}"
     return request.getfixturevalue("postgres_migrated")
 
 
-@pytest.fixture
-def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
-    app = _build_app(database_url, tmp_path / "instance", MAIL_URL=str(tmp_path / "mail"))
+def fresh_app(database_url: str, folder: Path) -> Flask:
+    """An app on ``database_url``; PostgreSQL's tables are emptied first."""
+    app = _build_app(database_url, folder / "instance", MAIL_URL=str(folder / "mail"))
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             if not db.inspect(db.engine).has_table("event"):
@@ -108,6 +108,18 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
             tables = ", ".join(table.name for table in db.metadata.sorted_tables)
             db.session.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
             db.session.commit()
+    return app
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each database test runs on SQLite and on PostgreSQL."""
+    return empty_database(request, tmp_path)
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    app = fresh_app(database_url, tmp_path)
     yield app
     _dispose(app)
 

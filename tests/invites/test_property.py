@@ -27,7 +27,6 @@ from __future__ import annotations
 import itertools
 import re
 import secrets
-import shutil
 import unicodedata
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -36,19 +35,17 @@ from email.header import decode_header, make_header
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import getaddresses
-from pathlib import Path
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
 import sqlalchemy as sa
-from flask_migrate import upgrade
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from ical.calendar_stream import IcsCalendarStream
 
-from tests.conftest import POSTGRES_URL, SKIP_POSTGRES, _build_app, _dispose
+from tests.conftest import _dispose, empty_database, fresh_app
 from tests.helpers import invite_of
 from volunteer_hub.database import begin_write
 from volunteer_hub.events.models import Event, EventStatus, Venue
@@ -342,22 +339,7 @@ def test_control_characters_do_not_break_the_calendar(control):
 def hub(request, tmp_path_factory):
     """One app for the whole module, so hypothesis examples share it."""
     folder = tmp_path_factory.mktemp("property")
-    if request.param == "sqlite":
-        path = folder / "hub.sqlite3"
-        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
-        url = f"sqlite:///{path}"
-    else:
-        if not POSTGRES_URL:
-            pytest.skip(SKIP_POSTGRES)
-        url = request.getfixturevalue("postgres_migrated")
-    app = _build_app(url, folder / "instance", MAIL_URL=str(folder / "mail"))
-    with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            if not db.inspect(db.engine).has_table("event"):
-                upgrade()
-            tables = ", ".join(table.name for table in db.metadata.sorted_tables)
-            db.session.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-            db.session.commit()
+    app = fresh_app(empty_database(request, folder), folder)
     app.slugs = itertools.count(1)
     yield app
     _dispose(app)
