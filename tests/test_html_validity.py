@@ -114,18 +114,16 @@ def _describe(message: dict) -> str:
     return text
 
 
-@pytest.mark.slow
-def test_public_pages_are_valid_html(vnu, app, client, make_event, tmp_path):
-    pages = _render_public_pages(app, client, make_event)
-    folder = tmp_path / "pages"
-    folder.mkdir()
+def assert_valid_html(vnu: list[str], pages: dict[str, str], folder: Path) -> None:
+    """Check every page with one run of the W3C checker (the JVM starts once)
+    and fail with each problem, its place and its HTML."""
+    folder.mkdir(exist_ok=True)
     files = []
     for name, html in pages.items():
         file = folder / f"{name}.html"
         file.write_text(html, encoding="utf-8")
         files.append(str(file))
 
-    # One run for every page: the JVM starts once.
     result = subprocess.run(
         [*vnu, "--errors-only", "--format", "json", *files],
         capture_output=True, text=True, timeout=VNU_TIMEOUT_SECONDS, check=False,
@@ -141,3 +139,8 @@ def test_public_pages_are_valid_html(vnu, app, client, make_event, tmp_path):
         f"vnu found {len(problems)} problem(s) in the rendered pages:\n" + "\n".join(problems)
     )
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.slow
+def test_public_pages_are_valid_html(vnu, app, client, make_event, tmp_path):
+    assert_valid_html(vnu, _render_public_pages(app, client, make_event), tmp_path / "pages")

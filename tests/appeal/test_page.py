@@ -3,17 +3,15 @@ previews with an image we serve, and valid HTML."""
 
 from __future__ import annotations
 
-import json
 import re
 import struct
-import subprocess
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from tests.appeal.conftest import link_in
-from tests.test_html_validity import VNU_TIMEOUT_SECONDS, _describe, vnu  # noqa: F401 (fixture)
+from tests.test_html_validity import assert_valid_html, vnu  # noqa: F401 (fixture)
 from volunteer_hub.appeal import text
 
 PAGE_URL = "https://hub.example.org/appeal"
@@ -128,17 +126,7 @@ def _pages(client, coordinator, make_endorsement, endorsement_form, outbox
 def test_appeal_pages_are_valid_html(vnu, client, coordinator, make_endorsement,  # noqa: F811
                                      endorsement_form, outbox, tmp_path):
     pages = _pages(client, coordinator, make_endorsement, endorsement_form, outbox)
-    files = []
-    for name, html in pages.items():
-        file = tmp_path / f"{name}.html"
-        file.write_text(html, encoding="utf-8")
-        files.append(str(file))
-    result = subprocess.run([*vnu, "--errors-only", "--format", "json", *files],
-                            capture_output=True, text=True, timeout=VNU_TIMEOUT_SECONDS,
-                            check=False)
-    report = json.loads(result.stderr)
-    problems = [_describe(message) for message in report.get("messages", [])]
-    assert not problems, "\n".join(problems)
+    assert_valid_html(vnu, pages, tmp_path / "pages")
 
 
 def test_no_page_names_those_who_did_not_agree_or_shows_any_address(

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-
 import pytest
 import sqlalchemy as sa
 
 from tests.materials.conftest import PDF, PNG
-from tests.test_html_validity import VNU_TIMEOUT_SECONDS, _describe, vnu  # noqa: F401 (fixture)
+from tests.test_html_validity import assert_valid_html, vnu  # noqa: F401 (fixture)
 from volunteer_hub.materials.models import Material
 
 
@@ -28,13 +25,4 @@ def test_materials_pages_are_valid_html(vnu, client, coordinator, upload, fetch,
     pages["edit"] = coordinator.get(f"/console/materials/{retired.id}/edit").get_data(
         as_text=True)
 
-    files = []
-    for name, html in pages.items():
-        file = tmp_path / f"{name}.html"
-        file.write_text(html, encoding="utf-8")
-        files.append(str(file))
-    result = subprocess.run([*vnu, "--errors-only", "--format", "json", *files],
-                            capture_output=True, text=True, timeout=VNU_TIMEOUT_SECONDS,
-                            check=False)
-    problems = [_describe(message) for message in json.loads(result.stderr)["messages"]]
-    assert not problems, "\n".join(problems)
+    assert_valid_html(vnu, pages, tmp_path / "pages")
