@@ -71,3 +71,30 @@ def test_the_rsvp_form_is_limited_too(tmp_path, sqlite_template):
     assert codes == [404, 404, 404, 429]
     with app.app_context():
         db.engine.dispose()
+
+
+def public_posts(app):
+    """Every URL a visitor can post to, with sample arguments."""
+    for rule in app.url_map.iter_rules():
+        if "POST" not in rule.methods:
+            continue
+        if rule.rule.startswith("/console") and rule.endpoint != "coordinators.login":
+            continue
+        url = rule.rule
+        for argument in rule.arguments:
+            url = url.replace(f"<int:{argument}>", "1").replace(f"<{argument}>", "x")
+        yield url
+
+
+def test_every_public_post_is_limited(tmp_path, sqlite_template):
+    app = limited_app(tmp_path, sqlite_template, LOGIN_POST_LIMIT="3 per minute")
+    urls = list(public_posts(app))
+    assert {"/events/x/rsvp", "/volunteer", "/find", "/appeal", "/contact",
+            "/calendar/x/revoke", "/console/login"} <= set(urls)
+    for url in urls:
+        client = app.test_client()  # a fresh cookie jar; the address is the same
+        codes = [client.post(url, data={}).status_code for _ in range(4)]
+        assert 429 not in codes[:3] and codes[3] == 429, (url, codes)
+        assert "Too many requests" in client.post(url).get_data(as_text=True)
+    with app.app_context():
+        db.engine.dispose()

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Blueprint, Flask, current_app
 
 from volunteer_hub.database import configure_sqlite
 from volunteer_hub.extensions import csrf, db, limiter, migrate
@@ -93,8 +93,7 @@ def create_app(
     app.register_blueprint(comments_bp)
     app.register_blueprint(comments_console_bp)
     login_manager.init_app(app)
-    _limit_posts(app, public=(rsvps_bp, volunteers_bp, lookup_bp, contact_bp, comments_bp,
-                              appeal_bp), login=(coordinators_bp,))
+    _limit_posts(app, login=coordinators_bp)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(send_mail_command)
     app.cli.add_command(create_coordinator_command)
@@ -109,12 +108,15 @@ def create_app(
 _LIMITED: set[str] = set()
 
 
-def _limit_posts(app: Flask, *, public: tuple, login: tuple) -> None:
-    """Every public form, and signing in, is rate limited per address; a
-    person over the limit gets the friendly 429 page."""
+def _limit_posts(app: Flask, *, login: Blueprint) -> None:
+    """Every public form (a post to any blueprint outside the console), and
+    signing in, is rate limited per address; a person over the limit gets the
+    friendly 429 page. Console pages are for signed-in coordinators only."""
     limiter.init_app(app)
+    public = [blueprint for blueprint in app.blueprints.values()
+              if not (blueprint.url_prefix or "").startswith("/console")]
     for blueprint, setting in [(bp, "PUBLIC_POST_LIMIT") for bp in public] + [
-            (bp, "LOGIN_POST_LIMIT") for bp in login]:
+            (login, "LOGIN_POST_LIMIT")]:
         if blueprint.name not in _LIMITED:
             _LIMITED.add(blueprint.name)
             limiter.limit(lambda setting=setting: current_app.config[setting],

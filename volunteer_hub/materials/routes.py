@@ -52,7 +52,8 @@ def _send(material: Material, *, preview: bool = False) -> ResponseReturnValue:
     response = send_file(path, mimetype=kind.content_type, as_attachment=not preview,
                          download_name=f"preview.{kind.extension}" if preview
                          else material.download_name)
-    response.headers["Content-Security-Policy"] = "default-src 'none'"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; frame-ancestors 'none'; form-action 'none'; sandbox")
     return response
 
 
