@@ -10,7 +10,8 @@ from wtforms import EmailField, Field, StringField, ValidationError
 from wtforms.validators import DataRequired, Length
 
 #: Characters that reorder text invisibly, a known way to disguise names.
-BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 #: Zero-width (non-)joiners: format characters that Persian spelling needs.
 JOINERS = frozenset("\u200c\u200d")
 

@@ -22,7 +22,23 @@ from volunteer_hub.volunteers.models import (
 )
 
 __all__ = [
-    "Assignment", "AssignmentStatus", "AuditEntry", "Broadcast", "CalendarFeed", "Coordinator", "LoginFailure", "Event", "EventStatus", "HelpOffer",
-    "LookupLink", "MessageStatus", "OutboxMessage", "Rsvp", "RsvpStatus", "Signup", "Task",
-    "TaskStatus", "Venue",
+    "Assignment",
+    "AssignmentStatus",
+    "AuditEntry",
+    "Broadcast",
+    "CalendarFeed",
+    "Coordinator",
+    "Event",
+    "EventStatus",
+    "HelpOffer",
+    "LoginFailure",
+    "LookupLink",
+    "MessageStatus",
+    "OutboxMessage",
+    "Rsvp",
+    "RsvpStatus",
+    "Signup",
+    "Task",
+    "TaskStatus",
+    "Venue",
 ]

@@ -3,12 +3,10 @@ revealing which addresses exist, throttled, and every console route guarded."""
 
 from __future__ import annotations
 
-import pytest
 import sqlalchemy as sa
 
 from tests.conftest import PASSWORD, sign_in
 from volunteer_hub.coordinators.models import AuditEntry, Coordinator
-
 
 
 def test_create_coordinator_reads_the_password_from_standard_input(runner, app, fetch):

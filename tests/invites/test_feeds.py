@@ -236,6 +236,7 @@ def test_personal_feed_lists_that_address_only_with_the_invites_uid_and_sequence
     ours, theirs = parse_both(response.data)
     entries = {str(entry["UID"]): entry for entry in ours.walk("VEVENT")}
     assert set(entries) == set(invites)
+    assert {event.uid for event in theirs.events} == set(invites)
     for uid, entry in entries.items():
         assert int(entry["SEQUENCE"]) == invites[uid].sequence
         assert entry.decoded("DTSTART") == invites[uid].starts_at

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 from email import message_from_bytes, message_from_string, policy
-from email.message import EmailMessage
 
 import pytest
 import sqlalchemy as sa
 
 from tests.helpers import free_port, manage_path, rsvp_form, text_of
 from volunteer_hub.database import utcnow
-from volunteer_hub.extensions import db
 from volunteer_hub.mail.compose import build_message
 from volunteer_hub.mail.delivery import deliver_due, deliver_one
 from volunteer_hub.mail.models import MessageStatus, OutboxMessage

@@ -130,7 +130,7 @@ def test_three_workers_on_postgresql_send_every_message_exactly_once(
             with app.app_context():
                 barrier.wait()
                 deliver_due(transport)
-        except BaseException as error:  # noqa: BLE001 - reported below
+        except BaseException as error:
             errors.append(error)
 
     threads = [threading.Thread(target=work, name=f"worker-{n}") for n in range(3)]

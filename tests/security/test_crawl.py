@@ -51,7 +51,7 @@ class Page(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
-        for name, value in values.items():
+        for name in values:
             if name == "style" or name.startswith("on"):
                 self.inline.append(f"<{tag} {name}=...>")
         if tag == "style" or (tag == "script" and "src" not in values):

@@ -10,7 +10,13 @@ import sqlalchemy as sa
 
 from tests.helpers import invite_of, rsvp_form, signup_form, signup_path, text_of
 from volunteer_hub.mail.models import OutboxMessage
-from volunteer_hub.volunteers.models import Assignment, AssignmentStatus, HelpOffer, Signup, TaskStatus
+from volunteer_hub.volunteers.models import (
+    Assignment,
+    AssignmentStatus,
+    HelpOffer,
+    Signup,
+    TaskStatus,
+)
 
 TWO_PM = datetime(2027, 9, 25, 18, 0, tzinfo=UTC)  # 2:00 pm EDT
 
@@ -190,7 +196,8 @@ def test_deleting_a_sign_up_erases_it_and_clears_calendars(
     assert remaining.name == "Babak"
     assert statuses(fetch) == {(2, task): AssignmentStatus.CONFIRMED}
     # Her mail is gone but for one CANCEL for her calendar, forgotten once sent.
-    leftovers = fetch(sa.select(OutboxMessage).where(OutboxMessage.recipient == "leila@example.org"))
+    leftovers = fetch(sa.select(OutboxMessage).where(
+        OutboxMessage.recipient == "leila@example.org"))
     assert [(m.subject, m.forget_recipient, m.signup_id) for m in leftovers] == [
         ("Your data is deleted: Task 1", True, None)]
     assert "METHOD:CANCEL" in leftovers[0].mime.replace("=\r\n", "")
@@ -219,4 +226,5 @@ def test_rsvp_and_volunteer_forms_keep_separate_one_time_keys(client, make_event
     key = rsvp_form(event.venues[0])["submission_key"]
     assert client.post(f"/events/{event.slug}/rsvp",
                        data=rsvp_form(event.venues[0], submission_key=key)).status_code == 303
-    assert client.post("/volunteer", data=signup_form([task], submission_key=key)).status_code == 303
+    response = client.post("/volunteer", data=signup_form([task], submission_key=key))
+    assert response.status_code == 303

@@ -43,7 +43,7 @@ def fill_bars(rows: list[Fill]) -> Markup:
         people = row.going + row.guests
         width = BAR_WIDTH * (row.capacity or scale) / scale
 
-        def bar(start: float, amount: int, colour: str) -> str:
+        def bar(start: float, amount: int, colour: str, y: int = y) -> str:
             span = BAR_WIDTH * amount / scale
             return (f'<rect x="{LABEL_WIDTH + start:.1f}" y="{y}" width="{span:.1f}" '
                     f'height="{BAR_HEIGHT}" fill="{colour}"/>') if amount else ""
@@ -63,7 +63,8 @@ def fill_bars(rows: list[Fill]) -> Markup:
             f'fill="{INK}">{people}{capacity}{waiting}</text>',
         ]
     parts.append("</svg>")
-    return Markup("".join(parts))
+    # numbers we computed, and labels passed through escape()
+    return Markup("".join(parts))  # nosec B704
 
 
 def daily_chart(days: list[tuple[date, int]]) -> Markup:
@@ -84,8 +85,10 @@ def daily_chart(days: list[tuple[date, int]]) -> Markup:
         parts.append(f'<rect x="{x + 1:.1f}" y="{base - bar:.1f}" width="{column - 2:.1f}" '
                      f'height="{bar:.1f}" fill="{GOING}"><title>{day:%a %d %b}: {count}'
                      f'</title></rect>')
-    parts += [f'<text x="20" y="{height - 4}" font-size="12" fill="{INK}">{days[0][0]:%d %b}</text>',
-              f'<text x="{20 + column * len(days):.0f}" y="{height - 4}" font-size="12" fill="{INK}" '
-              f'text-anchor="end">{days[-1][0]:%d %b}</text>',
+    parts += [f'<text x="20" y="{height - 4}" font-size="12" '
+              f'fill="{INK}">{days[0][0]:%d %b}</text>',
+              f'<text x="{20 + column * len(days):.0f}" y="{height - 4}" font-size="12" '
+              f'fill="{INK}" text-anchor="end">{days[-1][0]:%d %b}</text>',
               f'<text x="20" y="12" font-size="12" fill="{INK}">{top} max</text>', "</svg>"]
-    return Markup("".join(parts))
+    # dates and numbers only: nothing anyone typed
+    return Markup("".join(parts))  # nosec B704

@@ -156,7 +156,8 @@ def cancel_event(event_id: int) -> ResponseReturnValue:
 
 
 def _fill_venue_form(form: VenueForm, venue: Venue) -> None:
-    form.name.data, form.address.data, form.timezone.data = venue.name, venue.address, venue.timezone
+    form.name.data, form.address.data = venue.name, venue.address
+    form.timezone.data = venue.timezone
     form.starts_at.data = wall_clock(venue.starts_at, venue.timezone)
     form.ends_at.data = wall_clock(venue.ends_at, venue.timezone)
     form.capacity.data = venue.capacity

@@ -106,8 +106,9 @@ class EventForm(TimesMixin, FlaskForm):
     ends_at = _time("Ends (optional)")
     online = BooleanField("People can attend online")
     stream_url = URLField("Online link", description="Shown only to people who RSVP online.",
-                          filters=[strip], validators=[Optional(), Length(max=500),
-                                                       URL(message="Please enter a full web address.")])
+                          filters=[strip], validators=[
+                              Optional(), Length(max=500),
+                              URL(message="Please enter a full web address.")])
     guest_limit = IntegerField("Guests per RSVP", default=0, validators=[
         NumberRange(0, 50, "Between 0 and 50.")])
 

@@ -110,7 +110,8 @@ def move(rsvp_id: int) -> ResponseReturnValue:
     def do(rsvp: Rsvp) -> str:
         form = ChangeRsvpForm(rsvp.event)
         if not form.validate():
-            raise rsvp_services.RsvpError(" ".join(sum(form.errors.values(), [])))
+            raise rsvp_services.RsvpError(
+                " ".join(error for errors in form.errors.values() for error in errors))
         rsvp_services.change_rsvp(rsvp, venue_id=form.venue_id, guests=form.guests.data,
                                   keep_updated=rsvp.keep_updated)
         return "Moved; the person has been emailed the change."

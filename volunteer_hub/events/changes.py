@@ -112,7 +112,8 @@ def update_venue(venue: Venue, **fields: object) -> int:
     there get an updated invite; more places let the waitlist move up."""
     _checked(VENUE_FIELDS, fields)
     lock_event(venue.event)
-    _check_times(None, fields.get("starts_at", venue.starts_at), fields.get("ends_at", venue.ends_at))
+    _check_times(None, fields.get("starts_at", venue.starts_at),
+                 fields.get("ends_at", venue.ends_at))
     for name, value in fields.items():
         setattr(venue, name, value)
     db.session.flush()

@@ -77,7 +77,8 @@ def add_links_by_place(event: Event) -> dict[int | str, AddLinks]:
     places: list[int | str] = [venue.id for venue in event.venues]
     if event.online:
         places.append("online")
-    return {place: add_links(entry) for place, entry in zip(places, event_entries(event))}
+    entries = event_entries(event)  # none while the date is to be announced
+    return {place: add_links(entry) for place, entry in zip(places, entries, strict=False)}
 
 
 def _utc(moment: datetime) -> str:

@@ -62,7 +62,8 @@ def feed_links(email: str) -> FeedLinks:
 
 
 def find_feed(token: str) -> CalendarFeed | None:
-    return db.session.scalar(select(CalendarFeed).where(CalendarFeed.token_hash == token_hash(token)))
+    return db.session.scalar(
+        select(CalendarFeed).where(CalendarFeed.token_hash == token_hash(token)))
 
 
 def revoke_feed(feed: CalendarFeed) -> None:

@@ -102,7 +102,7 @@ def deliver_one(transport: Transport, now: datetime | None = None) -> Attempt | 
     error: Exception | None = None
     try:
         transport.send(sender, claim.recipient, claim.mime, f"{claim.message_id:08d}")
-    except Exception as caught:  # noqa: BLE001 - one bad message must not stop the worker
+    except Exception as caught:
         error = caught
 
     begin_write()

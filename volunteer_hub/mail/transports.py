@@ -88,4 +88,5 @@ def transport_from_url(url: str) -> Transport:
         return FolderTransport(Path(unquote(parts.path)))
     if not parts.scheme or len(parts.scheme) == 1:  # a path, or a Windows drive letter
         return FolderTransport(Path(url))
-    raise ValueError(f"unsupported MAIL_URL scheme {parts.scheme!r}: use smtp://, smtps:// or a folder")
+    raise ValueError(
+        f"unsupported MAIL_URL scheme {parts.scheme!r}: use smtp://, smtps:// or a folder")

@@ -86,7 +86,8 @@ def places_left_by_venue(event: Event) -> dict[int, int | None]:
         ).all()
     )
     return {
-        venue.id: None if venue.capacity is None else max(venue.capacity - going.get(venue.id, 0), 0)
+        venue.id: None if venue.capacity is None
+        else max(venue.capacity - going.get(venue.id, 0), 0)
         for venue in event.venues
     }
 
