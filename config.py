@@ -11,9 +11,14 @@ from __future__ import annotations
 class Config:
     """Settings for running the application."""
 
-    #: Signs sessions and CSRF tokens. When unset, a random key is generated
-    #: once and kept in ``instance/secret_key``.
+    #: Signs sessions and CSRF tokens and derives personal links. When unset,
+    #: a random key is generated once and kept in ``instance/secret_key``;
+    #: in production it must be set (see ``PRODUCTION``).
     SECRET_KEY: str | None = None
+
+    #: Set VOLUNTEER_HUB_PRODUCTION=1 on a server open to the public: the app
+    #: then refuses to start without a strong SECRET_KEY of its own.
+    PRODUCTION = False
 
     #: SQLAlchemy URL. When unset: SQLite at ``instance/volunteer_hub.sqlite3``.
     #: ``postgresql://`` URLs use the psycopg 3 driver.
@@ -79,6 +84,9 @@ class Config:
     SESSION_COOKIE_SECURE: bool | None = None
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    #: Flask-Login's "remember me" cookie, should it ever be used: the same rules.
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
     #: A form left open for a day still submits.
     WTF_CSRF_TIME_LIMIT = 24 * 3600
 

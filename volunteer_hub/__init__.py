@@ -129,7 +129,9 @@ def _complete_config(app: Flask) -> None:
     instance.mkdir(parents=True, exist_ok=True)
     config = app.config
 
-    if not config.get("SECRET_KEY"):
+    if config.get("PRODUCTION"):
+        _check_production_secret(config.get("SECRET_KEY"))
+    elif not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = _instance_secret_key(instance / "secret_key")
 
     url = config.get("DATABASE_URL") or f"sqlite:///{instance / 'volunteer_hub.sqlite3'}"
@@ -147,6 +149,33 @@ def _complete_config(app: Flask) -> None:
     # Served over HTTPS: cookies only ever travel encrypted.
     if config.get("SESSION_COOKIE_SECURE") is None:
         config["SESSION_COOKIE_SECURE"] = config["BASE_URL"].startswith("https://")
+    config.setdefault("REMEMBER_COOKIE_SECURE", config["SESSION_COOKIE_SECURE"])
+
+
+class ConfigurationError(RuntimeError):
+    """A setting that would make the site unsafe; the app refuses to start."""
+
+
+#: Secrets found in examples and tutorials, or in this repository.
+_KNOWN_SECRETS = frozenset({"dev", "development", "secret", "changeme", "change-me",
+                            "change-this", "your-secret-key", "test-secret-key-not-for-production"})
+_MIN_SECRET_LENGTH = 32
+_HOW_TO_SET = (
+    "Set VOLUNTEER_HUB_SECRET_KEY to a long random value, the same on every server, for "
+    "example the output of: python3 -c 'import secrets; print(secrets.token_hex(32))'. "
+    "Keep it out of the repository."
+)
+
+
+def _check_production_secret(secret: str | None) -> None:
+    """In production the key must be set, the same for every server, and not
+    one anybody could know: it signs sessions and derives every personal link."""
+    if not secret:
+        raise ConfigurationError(f"No secret key is set, and this is production. {_HOW_TO_SET}")
+    if secret.lower() in _KNOWN_SECRETS or len(secret) < _MIN_SECRET_LENGTH:
+        raise ConfigurationError(
+            f"The secret key is a well-known value or shorter than {_MIN_SECRET_LENGTH} "
+            f"characters. {_HOW_TO_SET}")
 
 
 def _instance_secret_key(path: Path) -> str:
