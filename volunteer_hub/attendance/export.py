@@ -11,8 +11,12 @@ from flask import Response
 
 from volunteer_hub.attendance.services import PlaceList, Roster
 
-#: What makes a spreadsheet read a cell as a formula (CSV injection).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+#: What makes a spreadsheet read a cell as a formula (CSV injection), after
+#: any white space: OWASP's list, and the full-width forms some spreadsheets
+#: accept as well.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+#: Leading characters some spreadsheets skip or split on before reading a cell.
+LEADING_CONTROLS = ("\t", "\r", "\n", "\0")
 
 #: Excel reads a CSV as UTF-8 only when it starts with a byte order mark.
 BOM = "\ufeff"
@@ -24,7 +28,8 @@ ROSTER_HEADER = ("List", "Position", "Name", "Phone", "Languages")
 def safe_cell(value: object) -> object:
     """``value``, with an apostrophe in front of text a spreadsheet would run
     as a formula, so it shows as the text it is."""
-    if isinstance(value, str) and value.lstrip(" ").startswith(FORMULA_TRIGGERS):
+    if isinstance(value, str) and (value.startswith(LEADING_CONTROLS)
+                                   or value.lstrip().startswith(FORMULA_TRIGGERS)):
         return "'" + value
     return value
 

@@ -23,9 +23,21 @@ from volunteer_hub.mail.models import OutboxMessage
 _ADDRESS_SPECIALS = re.compile(r'[\x00-\x1f\x7f,;:<>@"\\()\[\]]+')
 
 
+#: The start of an RFC 2047 encoded word. The email package decodes encoded
+#: words in a value assigned to a header, then writes what they hide as is:
+#: "=?utf-8?q?=0D=0ABcc:...?=" would become a line break and a new header.
+_ENCODED_WORD_START = "=?"
+
+
+def header_text(text: str) -> str:
+    """``text`` on one line, with nothing that would be read as an encoded
+    word: a zero-width space keeps "=" and "?" apart, invisibly."""
+    return " ".join(text.split()).replace(_ENCODED_WORD_START, "=\u200b?")
+
+
 def display_name(name: str) -> str:
     """A person's name as it may stand before their address in a header."""
-    return " ".join(_ADDRESS_SPECIALS.sub(" ", name).split())
+    return header_text(_ADDRESS_SPECIALS.sub(" ", name))
 
 
 @dataclass(frozen=True)
@@ -54,7 +66,7 @@ def build_message(
     if reply_to := current_app.config.get("MAIL_REPLY_TO"):
         reply_name, reply_address = parseaddr(reply_to)
         message["Reply-To"] = Address(display_name=reply_name, addr_spec=reply_address)
-    message["Subject"] = " ".join(subject.split())
+    message["Subject"] = header_text(subject)
     message["Date"] = format_datetime(utcnow())
     message["Message-ID"] = make_msgid(domain=sender_address.rpartition("@")[2] or None)
     message["Auto-Submitted"] = "auto-generated"
