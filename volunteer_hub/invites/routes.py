@@ -26,7 +26,7 @@ bp = Blueprint("invites", __name__)
 
 def _calendar_response(body: bytes, filename: str, *, private: bool = False) -> Response:
     response = Response(body, mimetype="text/calendar")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers.set("Content-Disposition", "attachment", filename=filename)
     response.headers["Cache-Control"] = "private, no-store" if private else "public, max-age=300"
     return response
 
