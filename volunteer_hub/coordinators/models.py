@@ -1,4 +1,5 @@
-"""Coordinator accounts, failed sign-ins, and the audit log."""
+"""Coordinator accounts, failed sign-ins, second factors, password-reset
+links, and the audit log."""
 
 from __future__ import annotations
 
@@ -31,6 +32,19 @@ class Coordinator(db.Model):
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    #: the TOTP shared secret (base32). Unlike a password it cannot be kept
+    #: as a hash: the server computes the expected code from it each time.
+    #: Set when enrolment starts; the second factor is on only once
+    #: ``totp_enabled_at`` is set too.
+    totp_secret: Mapped[str | None] = mapped_column(String(32))
+    totp_enabled_at: Mapped[datetime | None]
+    #: the TOTP time step (30-second counter) of the last code accepted; a
+    #: code of this step or an earlier one is refused, so none is used twice
+    totp_last_step: Mapped[int | None]
+
+    @property
+    def has_two_factor(self) -> bool:
+        return self.totp_enabled_at is not None
 
     # Flask-Login's user protocol
     @property
@@ -59,6 +73,37 @@ class LoginFailure(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email_key: Mapped[str] = mapped_column(String(254), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class RecoveryCode(db.Model):
+    """A single-use code that stands in for the authenticator app; deleted
+    when used."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coordinator_id: Mapped[int] = mapped_column(
+        ForeignKey("coordinator.id", ondelete="CASCADE"), index=True)
+    #: sha256 of the code (80 random bits); the code itself is shown once
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PasswordResetLink(db.Model):
+    """An emailed link that sets a new password once, within its lifetime.
+    Only the newest link of an account works."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coordinator_id: Mapped[int] = mapped_column(
+        ForeignKey("coordinator.id", ondelete="CASCADE"), index=True)
+    #: sha256 of the random 256-bit token; the token itself is only in the email
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    expires_at: Mapped[datetime]
+    #: kept after use, so the link cannot work again and a new one is not
+    #: sent again within the throttle window
+    used_at: Mapped[datetime | None]
+
+    def __repr__(self) -> str:
+        return f"<PasswordResetLink {self.id}>"
 
 
 class AuditEntry(db.Model):
