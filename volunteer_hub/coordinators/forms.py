@@ -55,3 +55,31 @@ class NewCoordinatorForm(FlaskForm):
 class ResetPasswordForm(FlaskForm):
     password = _new_password()
     repeat = _repeat()
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField("Email", description="The address you sign in with.", filters=[strip],
+                       validators=[DataRequired("Please enter your email address."),
+                                   Length(max=254)])
+
+
+def _code(description: str) -> StringField:
+    return StringField("Code", description=description, filters=[strip], validators=[
+        DataRequired("Please enter the code."), Length(max=64, message="That code is too long.")])
+
+
+class SignInCodeForm(FlaskForm):
+    code = _code("The 6-digit code your authenticator app shows now, or one of your "
+                 "recovery codes.")
+
+
+class EnrolmentForm(FlaskForm):
+    code = _code("The 6-digit code your authenticator app shows for Volunteer Hub.")
+
+
+class ReauthForm(FlaskForm):
+    """Your password and a current code, before changing the second factor."""
+
+    password = PasswordField("Your password", validators=[
+        DataRequired("Please enter your password."), Length(max=500)])
+    code = _code("From your authenticator app, or a recovery code.")

@@ -1,21 +1,36 @@
-"""Signing in and out, one's own password, and (for admins) accounts and
-the audit log."""
+"""Signing in (with a second factor for those who turned it on) and out,
+one's own password and its reset by email, two-factor settings, and (for
+admins) accounts and the audit log."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
-from volunteer_hub.coordinators import services
-from volunteer_hub.coordinators.auth import protect
+from volunteer_hub.coordinators import services, two_factor
+from volunteer_hub.coordinators.auth import must_enrol, protect
 from volunteer_hub.coordinators.forms import (
+    EnrolmentForm,
+    ForgotPasswordForm,
     LoginForm,
     NewCoordinatorForm,
     PasswordChangeForm,
+    ReauthForm,
     ResetPasswordForm,
+    SignInCodeForm,
 )
 from volunteer_hub.coordinators.models import AuditEntry, Coordinator
 from volunteer_hub.database import begin_write
@@ -24,12 +39,19 @@ from volunteer_hub.paging import requested_page
 from volunteer_hub.rsvps.forms import ConfirmForm
 
 bp = Blueprint("coordinators", __name__, url_prefix="/console")
-protect(bp, exempt=("coordinators.login",))
+#: Pages for people who are not signed in (yet).
+PUBLIC_ENDPOINTS = ("coordinators.login", "coordinators.login_code",
+                    "coordinators.forgot_password", "coordinators.reset_with_link")
+protect(bp, exempt=PUBLIC_ENDPOINTS)
 
 admin_bp = Blueprint("accounts", __name__, url_prefix="/console/admin")
 protect(admin_bp, admin=True)
 
 AUDIT_PER_PAGE = 50
+#: Where the session keeps a sign-in that awaits its second factor.
+PENDING = "pending_sign_in"
+THROTTLED = ("Too many attempts for this address. Please wait a quarter of an hour and try "
+             "again, or reset your password.")
 
 
 def _safe_next(target: str | None) -> str:
@@ -49,19 +71,99 @@ def login() -> ResponseReturnValue:
     try:
         coordinator_id = services.check_credentials(form.email.data, form.password.data)
     except services.TooManyAttempts:
-        return render_template("coordinators/login.html", form=form, error=(
-            "Too many attempts for this address. Please wait a quarter of an hour and try "
-            "again.")), 429
+        return render_template("coordinators/login.html", form=form, error=THROTTLED), 429
+    coordinator = db.session.get(Coordinator, coordinator_id) if coordinator_id else None
+    if coordinator is not None and coordinator.has_two_factor:
+        # Not signed in yet: only the code page knows about this.
+        session[PENDING] = two_factor.pending_state(
+            coordinator, _safe_next(request.args.get("next")))
+        return redirect(url_for("coordinators.login_code"), 303)
     begin_write()
     coordinator = services.record_login(coordinator_id, form.email.data)
     if coordinator is None:
         db.session.commit()
         return render_template("coordinators/login.html", form=form, error=(
             "That email address and password do not match an active account.")), 422
-    services.audit(coordinator, "coordinator.login")
+    return _signed_in(coordinator, request.args.get("next"))
+
+
+def _signed_in(coordinator: Coordinator, next_url: str | None, detail: str = ""
+               ) -> ResponseReturnValue:
+    services.audit(coordinator, "coordinator.login", detail)
     db.session.commit()
+    session.pop(PENDING, None)
     login_user(coordinator)
-    return redirect(_safe_next(request.args.get("next")), 303)
+    if must_enrol(coordinator):
+        return redirect(url_for("coordinators.two_factor"), 303)
+    return redirect(_safe_next(next_url), 303)
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+def login_code() -> ResponseReturnValue:
+    coordinator = two_factor.pending_coordinator(session.get(PENDING))
+    if coordinator is None:
+        if session.pop(PENDING, None) is not None:
+            flash("Please sign in again: the time to enter a code has run out.", "info")
+        return redirect(url_for("coordinators.login"), 303)
+    form = SignInCodeForm()
+    if not form.validate_on_submit():
+        return render_template("coordinators/login_code.html", form=form), (
+            422 if form.errors else 200)
+    if services.is_throttled(coordinator.email):
+        return render_template("coordinators/login_code.html", form=form, error=THROTTLED), 429
+    begin_write()
+    used = two_factor.verify(coordinator, form.code.data)
+    if used is None:
+        services.record_failure(coordinator.email)
+        db.session.commit()
+        return render_template("coordinators/login_code.html", form=form, error=(
+            "That code is not right, or has been used already. Wait for the next code in "
+            "your app and try again.")), 422
+    services.record_login(coordinator.id, coordinator.email)
+    if used == "recovery code":
+        flash(f"You signed in with a recovery code: {two_factor.recovery_codes_left(coordinator)} "
+              "left. You can make new ones on the two-factor page.", "info")
+    return _signed_in(coordinator, session[PENDING].get("next"), f"with {used}")
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+def forgot_password() -> ResponseReturnValue:
+    form = ForgotPasswordForm()
+    if not form.validate_on_submit():
+        return render_template("coordinators/forgot_password.html", form=form), (
+            422 if form.errors else 200)
+    begin_write()
+    services.request_password_reset(form.email.data)
+    db.session.commit()
+    minutes = current_app.config["PASSWORD_RESET_MINUTES"]
+    flash("Check your email. If the address belongs to an active account, we have sent it a "
+          f"link to choose a new password; it works for {minutes} minutes. Nothing arrived? "
+          "Check your spam folder, or ask again in a few minutes.", "info")
+    return redirect(url_for("coordinators.login"), 303)
+
+
+@bp.route("/password-reset/<token>", methods=["GET", "POST"])
+def reset_with_link(token: str) -> ResponseReturnValue:
+    # Opening the link only looks it up: mail scanners that follow links
+    # must not use it up.
+    if services.find_reset_link(token) is None:
+        return render_template("coordinators/reset_link_expired.html"), 404
+    form = ResetPasswordForm()
+    if not form.validate_on_submit():
+        return render_template("coordinators/reset_with_link.html", form=form), (
+            422 if form.errors else 200)
+    begin_write()
+    try:
+        services.reset_password(token, form.password.data)
+    except services.InvalidResetLink:
+        db.session.rollback()
+        return render_template("coordinators/reset_link_expired.html"), 404
+    db.session.commit()
+    session.pop(PENDING, None)
+    logout_user()
+    flash("Your password is changed, and every session of your account is signed out. "
+          "Please sign in with the new password.", "success")
+    return redirect(url_for("coordinators.login"), 303)
 
 
 @bp.post("/logout")
@@ -87,6 +189,102 @@ def change_password() -> ResponseReturnValue:
             flash("Your password is changed. Other sessions have been signed out.", "success")
             return redirect(url_for("console.home"), 303)
     return render_template("coordinators/password.html", form=form), 422 if form.errors else 200
+
+
+@bp.get("/two-factor", endpoint="two_factor")
+def two_factor_page() -> ResponseReturnValue:
+    return _two_factor_page()
+
+
+def _me() -> Coordinator:
+    """The signed-in coordinator itself, not Flask-Login's proxy."""
+    return current_user._get_current_object()
+
+
+def _two_factor_page(status: int = 200, **forms: object) -> ResponseReturnValue:
+    """Settings when two-factor sign-in is on; otherwise the set-up."""
+    coordinator = _me()
+    if coordinator.has_two_factor:
+        return render_template(
+            "coordinators/two_factor.html", codes_left=two_factor.recovery_codes_left(coordinator),
+            regenerate=forms.get("regenerate") or ReauthForm(prefix="regenerate", formdata=None),
+            disable=forms.get("disable") or ReauthForm(prefix="disable", formdata=None)), status
+    return render_template(
+        "coordinators/two_factor_setup.html", start=ConfirmForm(), required=must_enrol(coordinator),
+        form=forms.get("form") or EnrolmentForm(formdata=None),
+        qr_code=two_factor.qr_code(coordinator) if coordinator.totp_secret else None,
+        secret=two_factor.spaced(coordinator.totp_secret or "")), status
+
+
+@bp.post("/two-factor/start")
+def two_factor_start() -> ResponseReturnValue:
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if not current_user.has_two_factor:
+        two_factor.start_enrolment(_me())
+        db.session.commit()
+    return redirect(url_for("coordinators.two_factor"), 303)
+
+
+@bp.post("/two-factor/confirm")
+def two_factor_confirm() -> ResponseReturnValue:
+    form = EnrolmentForm()
+    if not form.validate_on_submit():
+        return _two_factor_page(422, form=form)
+    try:
+        codes = two_factor.confirm_enrolment(_me(), form.code.data)
+    except two_factor.TwoFactorError as error:
+        form.code.errors.append(str(error))
+        return _two_factor_page(422, form=form)
+    services.audit(current_user, "coordinator.2fa_on", "turned on two-factor sign-in")
+    db.session.commit()
+    return render_template("coordinators/recovery_codes.html", codes=codes)
+
+
+def _reauthenticated(form: ReauthForm) -> bool:
+    """Whether the form carries the coordinator's password and a current
+    code (which is used up); failures count towards the sign-in throttle."""
+    if not form.validate_on_submit():
+        return False
+    if services.is_throttled(current_user.email):
+        form.code.errors.append(THROTTLED)
+        return False
+    if not check_password_hash(current_user.password_hash, form.password.data):
+        form.password.errors.append("That is not your password.")
+    elif two_factor.verify(_me(), form.code.data) is None:
+        form.code.errors.append("That code is not right, or has been used already.")
+    else:
+        return True
+    services.record_failure(current_user.email)
+    db.session.commit()
+    return False
+
+
+@bp.post("/two-factor/recovery-codes")
+def two_factor_recovery_codes() -> ResponseReturnValue:
+    form = ReauthForm(prefix="regenerate")
+    if not current_user.has_two_factor:
+        return redirect(url_for("coordinators.two_factor"), 303)
+    if not _reauthenticated(form):
+        return _two_factor_page(422, regenerate=form)
+    codes = two_factor.new_recovery_codes(_me())
+    services.audit(current_user, "coordinator.recovery_codes", "made new recovery codes")
+    db.session.commit()
+    return render_template("coordinators/recovery_codes.html", codes=codes)
+
+
+@bp.post("/two-factor/off")
+def two_factor_off() -> ResponseReturnValue:
+    form = ReauthForm(prefix="disable")
+    if not current_user.has_two_factor:
+        return redirect(url_for("coordinators.two_factor"), 303)
+    if not _reauthenticated(form):
+        return _two_factor_page(422, disable=form)
+    two_factor.disable(_me())
+    services.audit(current_user, "coordinator.2fa_off", "turned off two-factor sign-in")
+    db.session.commit()
+    flash("Two-factor sign-in is off. Your password alone now opens your account.", "success")
+    return redirect(url_for("coordinators.two_factor"), 303)
 
 
 @admin_bp.get("/accounts")
@@ -145,6 +343,21 @@ def remove(account_id: int) -> ResponseReturnValue:
     db.session.delete(coordinator)
     db.session.commit()
     flash(f"{coordinator.name}'s account is removed.", "success")
+    return redirect(url_for("accounts.accounts"), 303)
+
+
+@admin_bp.post("/accounts/<int:account_id>/two-factor-off")
+def two_factor_off_for(account_id: int) -> ResponseReturnValue:
+    """For someone who lost both their phone and their recovery codes."""
+    coordinator = _other_account(account_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if coordinator.has_two_factor:
+        two_factor.disable(coordinator)
+        services.audit(current_user, "account.2fa_off",
+                       f"turned off {coordinator.name}'s two-factor sign-in")
+        db.session.commit()
+    flash(f"Two-factor sign-in is off for {coordinator.name}.", "success")
     return redirect(url_for("accounts.accounts"), 303)
 
 
