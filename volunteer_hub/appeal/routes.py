@@ -141,8 +141,9 @@ def _set_hidden(endorsement_id: int, hidden: bool) -> ResponseReturnValue:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     services.set_hidden(endorsement, hidden)
+    # The audit log outlives the endorsement: it names no endorser.
     audit(current_user, "appeal.hide" if hidden else "appeal.unhide",
-          f"endorsement {endorsement.id} by {endorsement.name}")
+          f"endorsement {endorsement.id}")
     db.session.commit()
     flash(f"Hidden: “{endorsement.name}” is neither shown nor counted on the public page."
           if hidden else f"“{endorsement.name}” is no longer hidden.", "success")
