@@ -53,11 +53,28 @@ class Config:
     #: At most one such link per address in this time, so nobody can flood an inbox.
     LOOKUP_THROTTLE_MINUTES = 5
 
+    #: Retention (``flask purge-expired``, also run daily by ``flask send-mail``):
+    #: days after an event ends, or after a volunteer's last task is over, that
+    #: the people's names, addresses and other details go; the counts stay.
+    RETENTION_DAYS = 30
+    #: Days after a contact message is marked handled that it is deleted; 0 keeps them.
+    RETENTION_CONTACT_DAYS = 90
+    #: Days an offer of help is kept; 0 keeps them.
+    RETENTION_OFFER_DAYS = 180
+    #: Days after confirming that an endorsement of the appeal is deleted; 0
+    #: keeps it while the appeal stands (its endorser can withdraw at any time).
+    RETENTION_ENDORSEMENT_DAYS = 0
+
     #: werkzeug's scrypt: memory-hard, so stolen hashes are slow to crack.
     PASSWORD_HASH_METHOD = "scrypt"
     #: Sign-in attempts per address before a pause, and how long the pause lasts.
     LOGIN_MAX_FAILURES = 5
     LOGIN_THROTTLE_MINUTES = 15
+    #: Admins must turn on two-factor sign-in (an authenticator app) before
+    #: they can use any other console page.
+    REQUIRE_2FA = False
+    #: How long an emailed "reset your password" link works.
+    PASSWORD_RESET_MINUTES = 60
 
     #: Rate limits (Flask-Limiter): where the counts live ("memory://", or
     #: VOLUNTEER_HUB_RATELIMIT_STORAGE_URL="redis://host:6379" for several
