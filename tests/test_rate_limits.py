@@ -73,12 +73,17 @@ def test_the_rsvp_form_is_limited_too(tmp_path, sqlite_template):
         db.engine.dispose()
 
 
+#: Console pages for people who are not signed in (yet).
+SIGNED_OUT = {"coordinators.login", "coordinators.login_code", "coordinators.forgot_password",
+              "coordinators.reset_with_link"}
+
+
 def public_posts(app):
     """Every URL a visitor can post to, with sample arguments."""
     for rule in app.url_map.iter_rules():
         if "POST" not in rule.methods:
             continue
-        if rule.rule.startswith("/console") and rule.endpoint != "coordinators.login":
+        if rule.rule.startswith("/console") and rule.endpoint not in SIGNED_OUT:
             continue
         url = rule.rule
         for argument in rule.arguments:
@@ -90,7 +95,8 @@ def test_every_public_post_is_limited(tmp_path, sqlite_template):
     app = limited_app(tmp_path, sqlite_template, LOGIN_POST_LIMIT="3 per minute")
     urls = list(public_posts(app))
     assert {"/events/x/rsvp", "/volunteer", "/find", "/appeal", "/contact",
-            "/calendar/x/revoke", "/console/login"} <= set(urls)
+            "/calendar/x/revoke", "/console/login", "/console/login/code",
+            "/console/forgot-password", "/console/password-reset/x"} <= set(urls)
     for url in urls:
         client = app.test_client()  # a fresh cookie jar; the address is the same
         codes = [client.post(url, data={}).status_code for _ in range(4)]

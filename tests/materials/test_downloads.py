@@ -49,7 +49,7 @@ def test_a_download_is_the_uploaded_file_as_a_safe_attachment(client, upload, fe
     assert response.mimetype == "application/pdf"
     assert response.headers["Content-Disposition"] == (
         "attachment; filename=poster-free-them-now.pdf")
-    assert response.headers["Content-Security-Policy"] == "default-src 'none'"
+    assert response.headers["Content-Security-Policy"].startswith("default-src 'none';")
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     response.close()
 
@@ -78,7 +78,7 @@ def test_an_image_is_its_own_preview(client, upload, fetch, data, name, content_
     assert preview.mimetype == content_type
     assert preview.headers["Content-Disposition"] == (
         f"inline; filename=preview.{flyer.format.extension}")
-    assert preview.headers["Content-Security-Policy"] == "default-src 'none'"
+    assert preview.headers["Content-Security-Policy"].startswith("default-src 'none';")
     preview.close()
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
+import pyotp
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -19,6 +20,8 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from tests.conftest import PASSWORD, sign_in
 from tests.helpers import rsvp_form, signup_form
+from volunteer_hub.coordinators import two_factor
+from volunteer_hub.coordinators.models import Coordinator
 from volunteer_hub.demo.seed import seed_demo
 from volunteer_hub.events.models import Event
 from volunteer_hub.extensions import db
@@ -209,8 +212,19 @@ def crawled(app: Flask, make_coordinator) -> Crawl:
                                   "/no-such-page"])
     crawl.run(visitor, redirects + emailed_paths(app))
 
-    make_coordinator("colleague@example.org")
+    colleague = make_coordinator("colleague@example.org")
     make_coordinator("admin@example.org", admin=True)
+    # the emailed password-reset link, and the code step of two-factor sign-in
+    visitor.post("/console/forgot-password", data={"email": "colleague@example.org"})
+    crawl.run(visitor, emailed_paths(app))
+    with app.app_context():
+        account = db.session.get(Coordinator, colleague)
+        secret = two_factor.start_enrolment(account)
+        two_factor.confirm_enrolment(account, pyotp.TOTP(secret).now())
+        db.session.commit()
+    halfway = app.test_client()
+    assert sign_in(halfway, "colleague@example.org", PASSWORD).status_code == 303
+    crawl.run(halfway, ["/console/login/code"])
     admin = app.test_client()
     assert sign_in(admin, "admin@example.org", PASSWORD).status_code == 303
     crawl.run(admin, ["/console/"], limit=len(crawl.visited) + 400)

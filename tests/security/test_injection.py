@@ -97,7 +97,8 @@ def test_no_name_or_subject_adds_a_header_to_an_email(mail_app, name, subject, t
     received = message_from_bytes(sent, policy=policy.default)
     assert {header.lower() for header in received} == EXPECTED_HEADERS
     assert [address.addr_spec for address in received["To"].addresses] == ["shirin@example.org"]
-    assert str(received["Subject"]) == header_text(subject)
+    # (a parser may keep the folding white space of a long subject)
+    assert " ".join(str(received["Subject"]).split()) == header_text(subject)
     assert "\n" not in str(received["To"]) and "\n" not in str(received["Subject"])
     for line in sent.split(b"\r\n\r\n", 1)[0].split(b"\r\n"):
         assert not line.lower().startswith((b"bcc:", b"cc:")), line
