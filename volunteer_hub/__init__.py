@@ -68,6 +68,7 @@ def create_app(
     from volunteer_hub.lookup.routes import bp as lookup_bp
     from volunteer_hub.materials.routes import bp as materials_bp
     from volunteer_hub.materials.routes import console_bp as materials_console_bp
+    from volunteer_hub.privacy.cli import purge_expired_command
     from volunteer_hub.rsvps.routes import bp as rsvps_bp
     from volunteer_hub.volunteers.routes import bp as volunteers_bp
     from volunteer_hub.worker import send_mail_command
@@ -96,6 +97,7 @@ def create_app(
     _limit_posts(app, login=coordinators_bp)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(send_mail_command)
+    app.cli.add_command(purge_expired_command)
     app.cli.add_command(create_coordinator_command)
     errors.register(app)
     security.register(app)

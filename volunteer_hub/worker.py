@@ -1,5 +1,6 @@
 """``flask send-mail``: the background worker. Each round it queues the
-reminders that have come due, then delivers the outbox."""
+reminders that have come due, then delivers the outbox; once a day it also
+purges personal data past its retention (volunteer_hub.privacy.purge)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from volunteer_hub.database import begin_write
+from volunteer_hub.database import begin_write, utcnow
 from volunteer_hub.extensions import db
 from volunteer_hub.mail.delivery import deliver_due
 from volunteer_hub.mail.transports import transport_from_url
+from volunteer_hub.privacy.purge import purge_if_due
 from volunteer_hub.rsvps.services import queue_due_reminders
 
 log = logging.getLogger(__name__)
@@ -32,12 +34,15 @@ def _queue_reminders() -> None:
 @with_appcontext
 def send_mail_command(once: bool, interval: float | None) -> None:
     """Deliver the outbox to VOLUNTEER_HUB_MAIL_URL, queueing reminders as
-    events come near."""
+    events come near; unless --once, purge expired personal data daily."""
     transport = transport_from_url(current_app.config["MAIL_URL"])
     interval = interval if interval is not None else current_app.config["MAIL_POLL_INTERVAL"]
+    purge_due_at = utcnow()
     while True:
         try:
             _queue_reminders()
+            if not once:
+                purge_due_at = purge_if_due(purge_due_at)
             tried = deliver_due(transport)
         except Exception:  # the database went away, say: log, and try again later
             if once:

@@ -40,6 +40,8 @@ class PlaceList:
     event: Event
     venue: Venue | None
     attendees: list[Attendee] = field(default_factory=list)
+    #: people going whose name the retention policy removed: counted, not listed
+    anonymous: list[Attendee] = field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -70,11 +72,11 @@ class PlaceList:
 
     @property
     def going(self) -> int:
-        return len(self.attendees)
+        return len(self.attendees) + len(self.anonymous)
 
     @property
     def guests(self) -> int:
-        return sum(attendee.guests for attendee in self.attendees)
+        return sum(attendee.guests for attendee in self.attendees + self.anonymous)
 
     @property
     def people(self) -> int:
@@ -97,6 +99,21 @@ class Roster:
     task: Task
     confirmed: list[Volunteer] = field(default_factory=list)
     waitlist: list[Volunteer] = field(default_factory=list)
+    #: volunteers whose data the retention policy removed: counted, not listed
+    anonymous_confirmed: int = 0
+    anonymous_waitlisted: int = 0
+
+    @property
+    def confirmed_count(self) -> int:
+        return len(self.confirmed) + self.anonymous_confirmed
+
+    @property
+    def waitlist_count(self) -> int:
+        return len(self.waitlist) + self.anonymous_waitlisted
+
+    @property
+    def anonymous(self) -> int:
+        return self.anonymous_confirmed + self.anonymous_waitlisted
 
 
 def name_order(name: str) -> tuple[str, str]:
@@ -130,8 +147,9 @@ def attendance_lists(event: Event, place: str = "") -> list[PlaceList]:
     for venue_id, name, guests, checked_in in db.session.execute(query):
         key = ONLINE if venue_id is None else str(venue_id)
         if key in lists:
-            lists[key].attendees.append(Attendee(name, guests, bool(checked_in)))
-    if not (event.online or lists[ONLINE].attendees):
+            (lists[key].attendees if name else lists[key].anonymous).append(
+                Attendee(name, guests, bool(checked_in)))
+    if not (event.online or lists[ONLINE].going):
         if place == ONLINE:
             raise UnknownPlace(place)
         del lists[ONLINE]
@@ -158,7 +176,14 @@ def roster(task: Task) -> Roster:
     )
     result = Roster(task)
     for status, name, phone, languages in rows:
-        volunteers = result.confirmed if status is AssignmentStatus.CONFIRMED else result.waitlist
+        confirmed = status is AssignmentStatus.CONFIRMED
+        if not name:  # anonymised by the retention policy
+            if confirmed:
+                result.anonymous_confirmed += 1
+            else:
+                result.anonymous_waitlisted += 1
+            continue
+        volunteers = result.confirmed if confirmed else result.waitlist
         volunteers.append(Volunteer(name, phone, languages))
     result.confirmed.sort(key=lambda volunteer: name_order(volunteer.name))
     return result

@@ -18,7 +18,7 @@ from volunteer_hub.rsvps import services as rsvps
 from volunteer_hub.rsvps.models import Rsvp, RsvpStatus
 from volunteer_hub.urls import absolute_url
 from volunteer_hub.volunteers import services as volunteers
-from volunteer_hub.volunteers.models import Assignment, AssignmentStatus, Task
+from volunteer_hub.volunteers.models import Assignment, AssignmentStatus, Signup, Task
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,8 @@ def _volunteers(event: Event, segment: str) -> list[Recipient]:
         select(Assignment).join(Assignment.task)
         .where(Task.id == int(task_id), Task.event_id == event.id)
         .where(Assignment.status == AssignmentStatus.CONFIRMED).order_by(Assignment.id)
+        # People the retention policy anonymised have no address left.
+        .where(Assignment.signup.has(Signup.email_key != ""))
     )
     found: dict[str, Recipient] = {}
     for assignment in assignments:

@@ -51,7 +51,10 @@ def _place(event: Event) -> str:
 
 
 def _door_list(event: Event, place: str) -> list[Rsvp]:
-    query = select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.status == RsvpStatus.GOING)
+    """The people going to the place, by name: those the retention policy
+    anonymised are in the counts only."""
+    query = select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.status == RsvpStatus.GOING,
+                               Rsvp.name != "")
     query = query.where(Rsvp.venue_id.is_(None) if place == ONLINE
                         else Rsvp.venue_id == int(place))
     return list(db.session.scalars(query.order_by(func.lower(Rsvp.name), Rsvp.id)))
@@ -64,7 +67,8 @@ def _render(event: Event, place: str, form: WalkInForm | None = None, status: in
     shown = [p for p in people if search.casefold() in p.name.casefold()] if search else people
     return render_template(
         "checkin/door.html", event=event, place=place, people=shown, search=search,
-        counts=place_counts(event)[int(place) if place != ONLINE else ONLINE],
+        counts=(counts := place_counts(event)[int(place) if place != ONLINE else ONLINE]),
+        anonymised=counts.going - len(people),
         form=form or WalkInForm(formdata=None), confirm=ConfirmForm(),
     ), status
 

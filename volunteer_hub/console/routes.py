@@ -46,6 +46,7 @@ def event(event_id: int) -> ResponseReturnValue:
         daily_chart=charts.daily_chart(services.rsvps_per_day(event)),
         rsvps=services.rsvp_list(event, search=search, place=place, status=status),
         duplicates=services.duplicate_emails(event),
+        anonymised=services.anonymised_count(event),
         search=search,
         place=place,
         status=status,

@@ -71,8 +71,9 @@ def _counts(key, *where) -> dict:
 def rsvp_list(event: Event, *, search: str = "", place: str = "", status: str = ""
               ) -> list[Rsvp]:
     """The event's RSVPs, alphabetical, filtered by a name or email search,
-    a place (venue id or "online") and a status."""
-    query = (select(Rsvp).where(Rsvp.event_id == event.id)
+    a place (venue id or "online") and a status. RSVPs the retention policy
+    anonymised are counted, never listed."""
+    query = (select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.name != "")
              .order_by(func.lower(Rsvp.name), Rsvp.id).options(selectinload(Rsvp.venue)))
     if search:
         pattern = f"%{search.casefold()}%"
@@ -84,6 +85,12 @@ def rsvp_list(event: Event, *, search: str = "", place: str = "", status: str = 
     if status.upper() in RsvpStatus.__members__:
         query = query.where(Rsvp.status == RsvpStatus[status.upper()])
     return list(db.session.scalars(query))
+
+
+def anonymised_count(event: Event) -> int:
+    """RSVPs of ``event`` whose personal data the retention policy removed."""
+    return db.session.scalar(select(func.count(Rsvp.id)).where(
+        Rsvp.event_id == event.id, Rsvp.name == "")) or 0
 
 
 def duplicate_emails(event: Event) -> set[str]:

@@ -69,6 +69,12 @@ class Rsvp(CalendarEntryMixin, db.Model):
         return self.venue_id is None
 
     @property
+    def is_anonymised(self) -> bool:
+        """Whether the retention policy removed the person's data (no form
+        accepts an empty name); see volunteer_hub.privacy.purge."""
+        return self.name == ""
+
+    @property
     def party_size(self) -> int:
         """People this RSVP brings: the attendee and their guests."""
         return 1 + self.guests

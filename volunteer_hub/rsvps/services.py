@@ -307,6 +307,7 @@ def sync_invites(event: Event) -> int:
     rsvps = db.session.scalars(
         select(Rsvp)
         .where(Rsvp.event_id == event.id, Rsvp.status != RsvpStatus.CANCELLED)
+        .where(Rsvp.email != "")  # walk-ins without one, people the retention policy forgot
         .order_by(Rsvp.id)
     ).all()
     told = 0
@@ -428,8 +429,11 @@ def _queue(rsvp: Rsvp, template: str, *, linked: bool = True, with_invite: bool 
     """Queue an email about ``rsvp``, with the invite when the calendar needs one.
 
     ``linked=False`` keeps the message when the RSVP is deleted, and erases
-    its address once it is sent.
+    its address once it is sent. Nobody is written to without an address: a
+    walk-in who gave none, or an RSVP the retention policy anonymised.
     """
+    if not rsvp.email:
+        return
     if template == "confirmation" and rsvp.status is RsvpStatus.WAITLISTED:
         subject_key = "waitlisted"
     else:

@@ -7,8 +7,11 @@ for the volunteers whose calendar entry changed. Returns how many emails.
 
 from __future__ import annotations
 
+from sqlalchemy import update
+
+from volunteer_hub.database import utcnow
 from volunteer_hub.extensions import db
-from volunteer_hub.volunteers.models import Task, TaskStatus
+from volunteer_hub.volunteers.models import Assignment, AssignmentStatus, Task, TaskStatus
 from volunteer_hub.volunteers.services import lock_tasks, promote_waitlist, sync_task_invites
 
 TASK_FIELDS = frozenset({
@@ -50,5 +53,9 @@ def cancel_task(task: Task) -> int:
         return 0
     task.status = TaskStatus.CANCELLED
     task.sequence += 1
+    # When the task ended for its volunteers: their data's retention counts from here.
+    db.session.execute(update(Assignment).where(
+        Assignment.task_id == task.id, Assignment.status != AssignmentStatus.DROPPED,
+    ).values(updated_at=utcnow()))
     db.session.flush()
     return sync_task_invites([task])

@@ -116,6 +116,12 @@ class Signup(db.Model):
         back_populates="signup", cascade="all, delete-orphan", order_by="Assignment.id"
     )
 
+    @property
+    def is_anonymised(self) -> bool:
+        """Whether the retention policy removed the person's data (no form
+        accepts an empty name); see volunteer_hub.privacy.purge."""
+        return self.name == ""
+
     def __repr__(self) -> str:
         return f"<Signup {self.id}>"
 

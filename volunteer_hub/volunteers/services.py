@@ -300,6 +300,7 @@ def sync_task_invites(tasks: Iterable[Task]) -> int:
         select(Assignment)
         .where(Assignment.task_id.in_([task.id for task in tasks]))
         .where(Assignment.status != AssignmentStatus.DROPPED)
+        .where(Assignment.signup.has(Signup.email != ""))  # not anonymised
         .order_by(Assignment.id)
     ).all()
     told = 0
@@ -344,6 +345,8 @@ SUBJECTS = {
 
 
 def _queue_signup(signup: Signup, template: str) -> None:
+    if not signup.email:  # anonymised by the retention policy
+        return
     queue_email(
         f"volunteers/{template}",
         to_name=signup.name,
@@ -361,6 +364,8 @@ def _queue_assignment(assignment: Assignment, template: str, *, linked: bool = T
                       only_with_invite: bool = False) -> None:
     """An email about one task, with its invite when the calendar needs one."""
     signup, task = assignment.signup, assignment.task
+    if not signup.email:  # anonymised by the retention policy
+        return
     url = manage_url(signup)
     calendar = invites.next_calendar_part(assignment, url)
     if calendar is None and only_with_invite:
