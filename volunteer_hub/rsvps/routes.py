@@ -13,6 +13,7 @@ from volunteer_hub.events.services import accepts_rsvps, get_public_event_or_404
 from volunteer_hub.extensions import db
 from volunteer_hub.invites import ical
 from volunteer_hub.invites.entries import add_links
+from volunteer_hub.privacy import export
 from volunteer_hub.rsvps import invites, services
 from volunteer_hub.rsvps.forms import ONLINE, ChangeRsvpForm, ConfirmForm, RsvpForm
 from volunteer_hub.rsvps.models import Rsvp, RsvpStatus
@@ -85,6 +86,7 @@ def _render_manage(rsvp: Rsvp, form: ChangeRsvpForm, status: int = 200,
         token=services.manage_token(rsvp),
         manage_url=services.manage_url(rsvp),
         can_change=accepts_rsvps(rsvp.event) and rsvp.status is not RsvpStatus.CANCELLED,
+        confirm=ConfirmForm(),
         add_links=add_links(entry) if (entry := invites.feed_entry(
             rsvp, services.manage_url(rsvp))) else None,
         error=error,
@@ -165,3 +167,27 @@ def delete(token: str) -> ResponseReturnValue:
     db.session.commit()
     flash("Your RSVP and everything we held about it have been deleted.", "success")
     return redirect(url_for("events.detail", slug=slug), 303)
+
+
+@bp.get("/rsvp/<token>/data.json")
+def download_data(token: str) -> ResponseReturnValue:
+    """'Download my data': this RSVP and what we hold about it, as JSON."""
+    rsvp = _rsvp_or_404(token)
+    return export.download(export.rsvp_data(rsvp), "my-rsvp.json")
+
+
+@bp.post("/rsvp/<token>/new-link")
+def new_link(token: str) -> ResponseReturnValue:
+    """Retire this link and email a new one to the RSVP's address, so a link
+    someone else has seen stops working."""
+    rsvp = _rsvp_or_404(token, for_write=True)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.replace_link(rsvp)
+    db.session.commit()
+    return redirect(url_for("rsvps.link_sent"), 303)
+
+
+@bp.get("/rsvp/link-sent")
+def link_sent() -> ResponseReturnValue:
+    return render_template("privacy/link_sent.html", what="RSVP")

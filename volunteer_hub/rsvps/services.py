@@ -19,6 +19,7 @@ from volunteer_hub.events.services import accepts_rsvps, lock_event, venue_of
 from volunteer_hub.extensions import db
 from volunteer_hub.invites.services import feed_links
 from volunteer_hub.mail.compose import queue_email
+from volunteer_hub.privacy.addresses import forget_unused_addresses
 from volunteer_hub.rsvps import invites
 from volunteer_hub.rsvps.models import Rsvp, RsvpStatus
 from volunteer_hub.tokens import link_token, new_nonce, token_hash
@@ -265,7 +266,18 @@ def delete_rsvp(rsvp: Rsvp) -> None:
         _queue(rsvp, "deleted", linked=False)
     db.session.delete(rsvp)
     db.session.flush()
+    forget_unused_addresses(rsvp.email_key)
     promote_waitlist(venue)
+
+
+def replace_link(rsvp: Rsvp) -> None:
+    """Retire the RSVP's manage link at once and email a new one to its
+    address (with the calendar entry, whose text holds the link, updated)."""
+    _lock_and_reload(rsvp)
+    rsvp.token_nonce = new_nonce()
+    rsvp.token_hash = token_hash(manage_token(rsvp))
+    db.session.flush()
+    _queue(rsvp, "new_link")
 
 
 def promote_waitlist(venue: Venue | None) -> list[Rsvp]:
@@ -414,6 +426,7 @@ SUBJECTS = {
     "cancelled": "RSVP cancelled: {title}",
     "merged": "Two RSVPs made one: {title}",
     "deleted": "Your data is deleted: {title}",
+    "new_link": "Your new link: {title}",
     "date_announced": "Date announced: {title}",
     "event_changed": "Changed: {title}",
     "event_cancelled": "Cancelled: {title}",

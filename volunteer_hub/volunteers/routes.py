@@ -8,6 +8,7 @@ from flask.typing import ResponseReturnValue
 from volunteer_hub.database import begin_write
 from volunteer_hub.errors import render_error
 from volunteer_hub.extensions import db
+from volunteer_hub.privacy import export
 from volunteer_hub.rsvps.forms import ConfirmForm
 from volunteer_hub.security import never_cache
 from volunteer_hub.tokens import new_nonce
@@ -94,6 +95,7 @@ def manage(token: str) -> ResponseReturnValue:
         token=token,
         manage_url=services.manage_url(signup),
         form=ConfirmForm(),
+        confirm=ConfirmForm(),
     )
 
 
@@ -128,3 +130,26 @@ def delete(token: str) -> ResponseReturnValue:
     db.session.commit()
     flash("Your sign-up and everything we held about it have been deleted.", "success")
     return redirect(url_for("volunteers.index"), 303)
+
+
+@bp.get("/signup/<token>/data.json")
+def download_data(token: str) -> ResponseReturnValue:
+    """'Download my data': this sign-up and what we hold about it, as JSON."""
+    signup = _signup_or_404(token)
+    return export.download(export.signup_data(signup), "my-volunteer-signup.json")
+
+
+@bp.post("/signup/<token>/new-link")
+def new_link(token: str) -> ResponseReturnValue:
+    """Retire this link and email a new one to the sign-up's address."""
+    signup = _signup_or_404(token, for_write=True)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.replace_link(signup)
+    db.session.commit()
+    return redirect(url_for("volunteers.link_sent"), 303)
+
+
+@bp.get("/signup/link-sent")
+def link_sent() -> ResponseReturnValue:
+    return render_template("privacy/link_sent.html", what="sign-up")

@@ -21,6 +21,7 @@ from volunteer_hub.events.models import Event, EventStatus
 from volunteer_hub.extensions import db
 from volunteer_hub.invites.services import feed_links
 from volunteer_hub.mail.compose import queue_email
+from volunteer_hub.privacy.addresses import forget_unused_addresses
 from volunteer_hub.tokens import link_token, new_nonce, token_hash
 from volunteer_hub.urls import absolute_url
 from volunteer_hub.volunteers import invites
@@ -267,8 +268,19 @@ def delete_signup(signup: Signup) -> None:
             _queue_assignment(assignment, "deleted", linked=False)
     db.session.delete(signup)
     db.session.flush()
+    forget_unused_addresses(signup.email_key)
     for task in freed:
         promote_waitlist(task)
+
+
+def replace_link(signup: Signup) -> None:
+    """Retire the sign-up's manage link at once and email a new one to its
+    address."""
+    signup = _reload_signup(signup)
+    signup.token_nonce = new_nonce()
+    signup.token_hash = token_hash(manage_token(signup))
+    db.session.flush()
+    _queue_signup(signup, "new_link")
 
 
 def promote_waitlist(task: Task) -> list[Assignment]:
@@ -341,6 +353,7 @@ SUBJECTS = {
     "task_changed": "Changed: {task}",
     "task_cancelled": "Cancelled: {task}",
     "deleted": "Your data is deleted: {task}",
+    "new_link": "Your new volunteer link",
 }
 
 
