@@ -68,6 +68,7 @@ def create_app(
     from volunteer_hub.lookup.routes import bp as lookup_bp
     from volunteer_hub.materials.routes import bp as materials_bp
     from volunteer_hub.materials.routes import console_bp as materials_console_bp
+    from volunteer_hub.privacy import logging as privacy_logging
     from volunteer_hub.privacy.cli import purge_expired_command
     from volunteer_hub.rsvps.routes import bp as rsvps_bp
     from volunteer_hub.volunteers.routes import bp as volunteers_bp
@@ -101,6 +102,7 @@ def create_app(
     app.cli.add_command(create_coordinator_command)
     errors.register(app)
     security.register(app)
+    privacy_logging.install(app)
     templating.register(app)
     return app
 
