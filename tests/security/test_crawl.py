@@ -198,6 +198,11 @@ def fill_site(app: Flask, visitor: FlaskClient) -> list[str]:
         response = visitor.post(path, data=data)
         assert response.status_code == 303, (path, response.status_code)
         redirects.append(response.headers["Location"])
+    # "Send me a new link" on the RSVP and sign-up pages: the new links are emailed.
+    for manage in redirects[:2]:
+        response = visitor.post(f"{manage}/new-link")
+        assert response.status_code == 303, (manage, response.status_code)
+        redirects.append(response.headers["Location"])
     return redirects
 
 
