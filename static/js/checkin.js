@@ -31,7 +31,12 @@ document.addEventListener("DOMContentLoaded", () => {
         const row = form.closest(".door-row");
         row.classList.toggle("is-in", result.checked_in);
         form.querySelector("[name=checked_in]").value = result.checked_in ? "0" : "1";
+        // The button's name for screen readers: "Undo check-in of Mahsa"
+        // or "Check in Mahsa", as the server writes it.
+        const name = row.querySelector(".door-name").firstChild.textContent.trim();
         button.firstChild.textContent = result.checked_in ? "Undo" : "Check in";
+        button.querySelector(".visually-hidden").textContent =
+          result.checked_in ? ` check-in of ${name}` : ` ${name}`;
         button.classList.toggle("button-secondary", result.checked_in);
         document.querySelector("[data-checked-in]").textContent = result.checked_in_count;
         document.querySelector("[data-going]").textContent = result.going;
