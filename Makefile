@@ -12,8 +12,13 @@ VNU_VERSION := 26.9.27
 VNU_DIR := .cache/vnu
 VNU_JAR := $(VNU_DIR)/node_modules/vnu-jar/build/dist/vnu.jar
 VNU_STAMP := $(VNU_DIR)/.installed-$(VNU_VERSION)
+# axe-core, which the browser tests (tests/browser/) run on every page.
+AXE_VERSION := 4.14.1
+AXE_DIR := .cache/axe
+AXE_JS := $(AXE_DIR)/node_modules/axe-core/axe.min.js
+AXE_STAMP := $(AXE_DIR)/.installed-$(AXE_VERSION)
 
-.PHONY: run test lint install vnu db clean
+.PHONY: run test lint install vnu axe db translations messages clean
 
 run: db
 	@echo "Volunteer Hub on http://$(HOST):$(PORT)/ (mail is delivered in the background)"
@@ -22,12 +27,12 @@ run: db
 	$(FLASK) send-mail & mailer=$$!; \
 	$(FLASK) run --host "$(HOST)" --port "$(PORT)"
 
-db: install
+db: install translations
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
 
-test: lint vnu
-	VNU_JAR=$(abspath $(VNU_JAR)) $(BIN)/pytest $(PYTEST_ARGS)
+test: lint vnu axe translations
+	VNU_JAR=$(abspath $(VNU_JAR)) AXE_JS=$(abspath $(AXE_JS)) $(BIN)/pytest $(PYTEST_ARGS)
 
 # ruff: errors, bugs and import order; bandit: medium and high security
 # findings (each deliberate exception is justified where it is, with nosec).
@@ -44,6 +49,18 @@ $(STAMP): setup.cfg pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+# Translations: compile the catalogues (.po to .mo) in translations/.
+translations: install
+	$(BIN)/pybabel compile -d translations -D messages --statistics
+	$(BIN)/pybabel compile -d translations -D mail --statistics
+
+# After changing texts: collect them again and merge into every catalogue.
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg --sort-by-file -o translations/messages.pot .
+	$(BIN)/pybabel extract -F babel-mail.cfg --sort-by-file -o translations/mail.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations -D messages
+	$(BIN)/pybabel update -i translations/mail.pot -d translations -D mail
+
 vnu: $(VNU_STAMP)
 
 # Without npm or java (or when npm cannot install) nothing is installed and
@@ -59,5 +76,19 @@ $(VNU_STAMP):
 	  echo "could not install vnu-jar with npm: the HTML validity test will be skipped"; \
 	fi
 
+axe: $(AXE_STAMP)
+
+# Without npm the browser tests skip, saying why. Playwright drives the
+# machine's Chromium (Debian's chromium package): no browser is downloaded.
+$(AXE_STAMP):
+	@if ! command -v npm >/dev/null 2>&1; then \
+	  echo "npm not found: the browser tests will be skipped"; \
+	elif npm install --no-save --no-audit --no-fund --ignore-scripts --loglevel=error \
+	      --prefix $(AXE_DIR) axe-core@$(AXE_VERSION) && test -f $(AXE_JS); then \
+	  touch $@; \
+	else \
+	  echo "could not install axe-core with npm: the browser tests will be skipped"; \
+	fi
+
 clean:
-	rm -rf $(VENV) $(VNU_DIR) .coverage .pytest_cache build *.egg-info
+	rm -rf $(VENV) $(VNU_DIR) $(AXE_DIR) .coverage .pytest_cache build *.egg-info

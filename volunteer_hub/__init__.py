@@ -46,7 +46,7 @@ def create_app(
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
 
-    from volunteer_hub import errors, models, security, templating  # noqa: F401 (models)
+    from volunteer_hub import errors, i18n, models, security, templating  # noqa: F401 (models)
     from volunteer_hub.appeal.routes import bp as appeal_bp
     from volunteer_hub.appeal.routes import console_bp as appeal_console_bp
     from volunteer_hub.attendance.routes import bp as attendance_bp
@@ -104,6 +104,7 @@ def create_app(
     security.register(app)
     privacy_logging.install(app)
     templating.register(app)
+    i18n.register(app)
     return app
 
 

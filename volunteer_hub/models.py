@@ -6,7 +6,7 @@ from volunteer_hub.broadcasts.models import Broadcast
 from volunteer_hub.comments import models as comments_models  # noqa: F401
 from volunteer_hub.contact import models as contact_models  # noqa: F401
 from volunteer_hub.coordinators.models import AuditEntry, Coordinator, LoginFailure
-from volunteer_hub.events.models import Event, EventStatus, Venue
+from volunteer_hub.events.models import Event, EventStatus, EventTranslation, Venue
 from volunteer_hub.invites.models import CalendarFeed
 from volunteer_hub.lookup.models import LookupLink
 from volunteer_hub.mail.models import MessageStatus, OutboxMessage
@@ -30,6 +30,7 @@ __all__ = [
     "Coordinator",
     "Event",
     "EventStatus",
+    "EventTranslation",
     "HelpOffer",
     "LoginFailure",
     "LookupLink",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from volunteer_hub.database import utcnow
@@ -53,6 +53,10 @@ class Event(db.Model):
         order_by="Venue.position",
         cascade="all, delete-orphan",
     )
+    #: the title and description in other languages; pages fall back to
+    #: the original where one is missing
+    translations: Mapped[list[EventTranslation]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", lazy="selectin")
 
     @property
     def is_tba(self) -> bool:
@@ -96,6 +100,9 @@ class Venue(db.Model):
     ends_at: Mapped[datetime | None]
     #: places counted in people (attendee plus guests); None means no limit
     capacity: Mapped[int | None]
+    #: step-free entry, seating, captions or interpretation: shown on the
+    #: event page
+    accessibility: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     event: Mapped[Event] = relationship(back_populates="venues")
 
@@ -110,3 +117,21 @@ class Venue(db.Model):
 
     def __repr__(self) -> str:
         return f"<Venue {self.name}>"
+
+
+class EventTranslation(db.Model):
+    """An event's title and description in one more language."""
+
+    __table_args__ = (UniqueConstraint("event_id", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    #: a code of volunteer_hub.i18n.LANGUAGES, e.g. "fa"
+    language: Mapped[str] = mapped_column(String(8))
+    title: Mapped[str] = mapped_column(String(200), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    event: Mapped[Event] = relationship(back_populates="translations")
+
+    def __repr__(self) -> str:
+        return f"<EventTranslation {self.language}>"

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from volunteer_hub.database import utcnow
@@ -46,6 +46,11 @@ class Rsvp(CalendarEntryMixin, db.Model):
     guests: Mapped[int] = mapped_column(default=0)
     #: consent to hear about this campaign's future events
     keep_updated: Mapped[bool] = mapped_column(default=False)
+    #: what the person asked for to take part (step-free access, an
+    #: interpreter...): optional, seen by coordinators only, purged with the rest
+    access_needs: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: the language of the page they RSVPed on: their emails and invites use it
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     #: random input of the manage-link token (see volunteer_hub.tokens)
     token_nonce: Mapped[str] = mapped_column(String(64))
     #: sha256 of the manage-link token; the token itself is never stored

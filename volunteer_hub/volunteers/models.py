@@ -104,6 +104,8 @@ class Signup(db.Model):
     languages: Mapped[str] = mapped_column(String(200), default="")
     skills: Mapped[str] = mapped_column(String(500), default="")
     note: Mapped[str] = mapped_column(Text, default="")
+    #: the language of the page they signed up on: their emails use it
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     #: random input of the manage-link token (see volunteer_hub.tokens)
     token_nonce: Mapped[str] = mapped_column(String(64))
     #: sha256 of the manage-link token

@@ -1,0 +1,119 @@
+"""Languages: English, Persian and Spanish for the public side.
+
+The language comes from the switcher (a plain link that sets a cookie), or
+else from the browser's Accept-Language, or else English. The console stays
+in English: its texts are not translated yet, and a right-to-left layout
+around English text would only confuse.
+
+Catalogues live in ``translations/<language>/LC_MESSAGES/``: ``messages``
+for pages, forms and errors, ``mail`` for emails and invites. `make run` and
+`make test` compile them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from babel import Locale
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    has_request_context,
+    redirect,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import Babel, force_locale, get_locale
+
+#: What the switcher offers, each in its own language.
+LANGUAGES = {"en": "English", "fa": "فارسی", "es": "Español"}
+DEFAULT_LANGUAGE = "en"
+COOKIE = "language"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
+
+babel = Babel()
+bp = Blueprint("i18n", __name__)
+
+
+def _is_console() -> bool:
+    return request.path.startswith("/console")
+
+
+def select_language() -> str:
+    """The language of the page being served (English for work done outside
+    a request, unless ``language()`` says otherwise)."""
+    if not has_request_context() or _is_console():
+        return DEFAULT_LANGUAGE
+    chosen = request.cookies.get(COOKIE)
+    if chosen in LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(LANGUAGES, DEFAULT_LANGUAGE)
+
+
+def current_language() -> str:
+    """The language of this request, or English outside one."""
+    locale = get_locale()
+    return locale.language if locale is not None else DEFAULT_LANGUAGE
+
+
+def text_direction(language: str | None = None) -> str:
+    """"rtl" for Persian, "ltr" for the others."""
+    return Locale.parse(language or current_language()).text_direction
+
+
+def known_language(language: str | None) -> str:
+    """``language`` if we speak it, else English: for values read back from
+    the database or a form."""
+    return language if language in LANGUAGES else DEFAULT_LANGUAGE
+
+
+@contextmanager
+def language(code: str | None) -> Iterator[None]:
+    """Render emails and invites in a person's own language."""
+    with force_locale(known_language(code)):
+        yield
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site: the switcher is never an open redirect."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return url_for("events.index")
+
+
+@bp.get("/language/<code>")
+def switch(code: str) -> ResponseReturnValue:
+    """Remember the chosen language and go back to the page. A plain link,
+    so it works without JavaScript."""
+    response = redirect(_safe_next(request.args.get("next")), 303)
+    if code in LANGUAGES:
+        response.set_cookie(COOKIE, code, max_age=COOKIE_MAX_AGE, httponly=True,
+                            samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
+
+
+def register(app: Flask) -> None:
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
+    app.config.setdefault("BABEL_DOMAIN", "messages;mail")
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", f"{TRANSLATIONS};{TRANSLATIONS}")
+    babel.init_app(app, locale_selector=select_language)
+    app.register_blueprint(bp)
+
+    @app.after_request
+    def _vary(response: Response) -> Response:
+        # The same address serves each language: caches must keep them apart.
+        if not _is_console():
+            response.vary.update(("Accept-Language", "Cookie"))
+        return response
+
+    @app.context_processor
+    def _languages() -> dict[str, object]:
+        code = current_language()
+        return {"languages": LANGUAGES, "language_code": code,
+                "text_direction": text_direction(code)}
