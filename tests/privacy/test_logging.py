@@ -46,6 +46,10 @@ def test_flask_runs_request_log_shows_no_token(app, client, make_event, caplog):
     assert f"GET /rsvp/{REDACTED}/data.json HTTP/1.1" in log
     assert f"GET /rsvp/{REDACTED}/delete HTTP/1.1" in log
     assert "GET /find/sent HTTP/1.1" in log  # a page of its own is not a token
+    # nor who asked: the client's address is left out of every line
+    assert "127.0.0.1" not in log
+    assert all(record.getMessage().startswith("- - - [") for record in caplog.records
+               if record.name == "werkzeug")
 
 
 def test_a_failed_request_is_logged_without_its_token(app, caplog):

@@ -9,9 +9,10 @@ both loggers that rewrites each token as ``[token]`` before any handler sees
 the record. Which paths hold a token is read from the app's routes: any
 route with a ``token`` argument is covered, including ones added later.
 
-To remove more from the same logs (client addresses, say), subclass
-``TokenFilter``, extend ``redact()`` (calling ``super().redact()``), and
-pass the subclass to ``install()``.
+``PrivateLogFilter``, the one installed, also drops the client's address
+that werkzeug puts at the start of each request line. To remove more,
+subclass it, extend ``redact()`` (calling ``super().redact()``), and pass
+the subclass to ``install()``.
 """
 
 from __future__ import annotations
@@ -85,7 +86,22 @@ class TokenFilter(RedactingFilter):
         return match.group(1) + REDACTED
 
 
-def install(app: Flask, filter_class: type[TokenFilter] = TokenFilter) -> TokenFilter:
+#: werkzeug's request log line starts with the client's address.
+_CLIENT_ADDRESS = re.compile(r"^\S+ - - \[")
+
+
+class PrivateLogFilter(TokenFilter):
+    """Tokens out, and the client's address too: werkzeug writes it at the
+    start of every request line, and a log of who opened which page is
+    exactly what someone watching the campaign's people would want."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str) and record.name == "werkzeug":
+            record.msg = _CLIENT_ADDRESS.sub("- - - [", record.msg, count=1)
+        return super().filter(record)
+
+
+def install(app: Flask, filter_class: type[TokenFilter] = PrivateLogFilter) -> TokenFilter:
     """Filter werkzeug's request log and the app's own log; a second app (in
     tests) replaces the filter the first one installed."""
     token_filter = filter_class.for_app(app)
