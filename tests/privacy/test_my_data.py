@@ -43,6 +43,7 @@ def test_rsvp_download_holds_that_rsvp_and_nothing_else(client, make_event):
     assert (data["rsvp"]["status"], data["rsvp"]["attendance"], data["rsvp"]["guests"],
             data["rsvp"]["keep_me_updated"]) == ("going", "in person", 2, True)
     assert data["rsvp"]["venue"]["name"] == "Revolution Books Harlem"
+    assert (data["rsvp"]["access_needs"], data["rsvp"]["language"]) == ("", "en")
     assert data["event"]["title"] == "Afternoon of Solidarity"
     assert [m["subject"] for m in data["emails"]] == ["RSVP confirmed: Afternoon of Solidarity"]
     assert data["personal_calendar_feed"]["created_at"]

@@ -40,6 +40,7 @@ PAST_PEOPLE = {
 }
 WALK_IN = ("Wahid Walkin", "wahid.w@example.org")
 COMMENTERS = ("Kaveh Commenter", "Pari Pending")
+ACCESS_NEEDS = "Step-free entry for Parvaneh's wheelchair"
 
 
 def _past_event_with_everyone(app, client, coordinator, make_event, make_task, fetch):
@@ -68,6 +69,11 @@ def _past_event_with_everyone(app, client, coordinator, make_event, make_task, f
                                               "place": harlem.id})
     parvaneh = fetch(sa.select(Rsvp).where(Rsvp.name == "Parvaneh Purgeable"))[0]
     coordinator.post(f"{door}/{parvaneh.id}", data={"checked_in": "1"})
+    with app.app_context():
+        db.session.execute(sa.update(Rsvp).where(Rsvp.id == parvaneh.id).values(
+            access_needs=ACCESS_NEEDS, language="fa"))
+        db.session.execute(sa.update(Signup).values(language="fa"))
+        db.session.commit()
 
     for name in COMMENTERS:
         client.post(f"/events/{event.slug}/comments",
@@ -110,7 +116,7 @@ def test_past_event_people_leave_no_trace_and_every_count_stays(
     report = purge(AFTER_RETENTION)
 
     text = database_text()
-    for value in [*everyone, "+1 212 555 0100", "carpentry", "Call me after 6"]:
+    for value in [*everyone, "+1 212 555 0100", "carpentry", "Call me after 6", ACCESS_NEEDS]:
         assert value.casefold() not in text, value
     assert "farah future" in text and "farah.f@example.org" in text
     assert (report.events, report.rsvps, report.signups) == (1, 6, 1)
@@ -122,7 +128,8 @@ def test_past_event_people_leave_no_trace_and_every_count_stays(
         assert (rsvp.name, rsvp.email, rsvp.email_key, rsvp.token_nonce) == ("", "", "", "")
         assert rsvp.token_hash == f"purged:{rsvp.id}" and rsvp.submission_hash is None
         assert rsvp.ical_uid == f"purged:rsvp-{rsvp.id}" and not rsvp.keep_updated
-    assert [s.is_anonymised for s in fetch(sa.select(Signup))] == [True]
+        assert (rsvp.access_needs, rsvp.language) == ("", "en")
+    assert [(s.is_anonymised, s.language) for s in fetch(sa.select(Signup))] == [(True, "en")]
     assert [feed.email_key for feed in fetch(sa.select(CalendarFeed))] == ["farah.f@example.org"]
     assert fetch(sa.select(LookupLink)) == []
     # The broadcast's copies stay, without addresses, so its counts stay too.

@@ -5,8 +5,9 @@ removed, while the counts the console shows stay right:
 
 - RSVPs and volunteer sign-ups are *anonymised*: the row stays, with its
   place, guests, status and check-in, so "how many came" per venue and task
-  survives; the name, email, phone, languages, skills, note, the manage-link
-  nonce and hashes, and the calendar UID go. An anonymised record has an
+  survives; the name, email, phone, languages, skills, note, access needs,
+  the language they wrote in (reset to English), the manage-link nonce and
+  hashes, and the calendar UID go. An anonymised record has an
   empty name, which no form accepts.
 - Comments on such events lose their author's name; those never approved go.
 - Their mail is deleted (a broadcast keeps its rows, without the address, so
@@ -172,7 +173,7 @@ def _purge_events(now: datetime, days: int, report: PurgeReport) -> set[int]:
     _forget_messages(OutboxMessage.rsvp_id.in_(select(Rsvp.id).where(*personal)), report)
     report.rsvps = _count(db.session.execute(
         update(Rsvp).where(*personal).values(
-            name="", email="", email_key="", keep_updated=False,
+            name="", email="", email_key="", access_needs="", language="en", keep_updated=False,
             token_nonce="", token_hash=literal(PURGED) + cast(Rsvp.id, String),
             submission_hash=None, ical_uid=literal(f"{PURGED}rsvp-") + cast(Rsvp.id, String),
             invite_active=False, invite_fingerprint=None,
@@ -206,7 +207,7 @@ def _purge_signups(now: datetime, days: int, report: PurgeReport) -> None:
     report.signups = _count(db.session.execute(
         update(Signup).where(Signup.id.in_(due)).values(
             name="", email="", email_key="", phone="", languages="", skills="", note="",
-            token_nonce="", token_hash=literal(PURGED) + cast(Signup.id, String),
+            language="en", token_nonce="", token_hash=literal(PURGED) + cast(Signup.id, String),
             submission_hash=None,
         ).execution_options(synchronize_session=False)))
     db.session.execute(
