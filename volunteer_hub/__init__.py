@@ -56,6 +56,7 @@ def create_app(
     from volunteer_hub.comments.routes import console_bp as comments_console_bp
     from volunteer_hub.console.editing import bp as editor_bp
     from volunteer_hub.console.routes import bp as console_bp
+    from volunteer_hub.console.translations import bp as translations_bp
     from volunteer_hub.contact.routes import bp as contact_bp
     from volunteer_hub.contact.routes import console_bp as contact_console_bp
     from volunteer_hub.coordinators.auth import login_manager
@@ -85,6 +86,7 @@ def create_app(
     app.register_blueprint(attendance_bp)
     app.register_blueprint(checkin_bp)
     app.register_blueprint(editor_bp)
+    app.register_blueprint(translations_bp)
     app.register_blueprint(broadcasts_bp)
     app.register_blueprint(materials_bp)
     app.register_blueprint(materials_console_bp)

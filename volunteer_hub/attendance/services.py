@@ -31,6 +31,8 @@ class Attendee(NamedTuple):
     name: str
     guests: int
     checked_in: bool
+    #: what the person asked us to arrange, for the people at the door
+    access_needs: str = ""
 
 
 @dataclass
@@ -138,17 +140,18 @@ def attendance_lists(event: Event, place: str = "") -> list[PlaceList]:
         raise UnknownPlace(place)
     lists = {key: PlaceList(event, venue) for key, venue in venues.items()}
     lists[ONLINE] = PlaceList(event, None)
-    query = select(Rsvp.venue_id, Rsvp.name, Rsvp.guests, Rsvp.checked_in_at.is_not(None)).where(
+    query = select(Rsvp.venue_id, Rsvp.name, Rsvp.guests, Rsvp.checked_in_at.is_not(None),
+                   Rsvp.access_needs).where(
         Rsvp.event_id == event.id, Rsvp.status == RsvpStatus.GOING)
     if place == ONLINE:
         query = query.where(Rsvp.venue_id.is_(None))
     elif place:
         query = query.where(Rsvp.venue_id == int(place))
-    for venue_id, name, guests, checked_in in db.session.execute(query):
+    for venue_id, name, guests, checked_in, access_needs in db.session.execute(query):
         key = ONLINE if venue_id is None else str(venue_id)
         if key in lists:
             (lists[key].attendees if name else lists[key].anonymous).append(
-                Attendee(name, guests, bool(checked_in)))
+                Attendee(name, guests, bool(checked_in), access_needs))
     if not (event.online or lists[ONLINE].going):
         if place == ONLINE:
             raise UnknownPlace(place)

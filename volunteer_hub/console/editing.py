@@ -160,7 +160,7 @@ def _fill_venue_form(form: VenueForm, venue: Venue) -> None:
     form.timezone.data = venue.timezone
     form.starts_at.data = wall_clock(venue.starts_at, venue.timezone)
     form.ends_at.data = wall_clock(venue.ends_at, venue.timezone)
-    form.capacity.data = venue.capacity
+    form.capacity.data, form.accessibility.data = venue.capacity, venue.accessibility
 
 
 @bp.route("/events/<int:event_id>/venues/new", methods=["GET", "POST"])

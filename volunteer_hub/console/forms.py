@@ -148,6 +148,11 @@ class VenueForm(TimesMixin, FlaskForm):
     capacity = IntegerField("Capacity in people (optional)",
                             description="Attendees plus their guests. Empty: no limit.",
                             validators=[Optional(), NumberRange(1, 100_000, "At least 1.")])
+    accessibility = TextAreaField(
+        "Accessibility: step-free entry, seating, toilets, captions or interpretation",
+        description="Shown on the public event page under the venue. Plain text; "
+                    "say what is there and what is not, so people can plan.",
+        filters=[strip], validators=[Length(max=2000)])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -161,7 +166,7 @@ class VenueForm(TimesMixin, FlaskForm):
         starts_at, ends_at = self.times()
         return {"name": self.name.data, "address": self.address.data,
                 "timezone": self.timezone.data, "starts_at": starts_at, "ends_at": ends_at,
-                "capacity": self.capacity.data}
+                "capacity": self.capacity.data, "accessibility": self.accessibility.data or ""}
 
 
 class TaskForm(TimesMixin, FlaskForm):
@@ -201,3 +206,12 @@ class TaskForm(TimesMixin, FlaskForm):
                 "timezone": self.timezone.data, "starts_at": starts_at, "ends_at": ends_at,
                 "min_volunteers": self.min_volunteers.data,
                 "max_volunteers": self.max_volunteers.data}
+
+
+class TranslationForm(FlaskForm):
+    """An event's title and description in one more language; both empty
+    removes the translation."""
+
+    title = StringField("Title", filters=[strip], validators=[Length(max=200), printable_text])
+    description = TextAreaField("Description", description="Markdown, as in the original.",
+                                filters=[strip], validators=[Length(max=20_000)])

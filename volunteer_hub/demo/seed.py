@@ -10,7 +10,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from volunteer_hub.events.models import Event, EventStatus, Venue
+from volunteer_hub.events.models import Event, EventStatus, EventTranslation, Venue
 from volunteer_hub.extensions import db
 from volunteer_hub.materials import services as materials
 from volunteer_hub.materials.leaflet import event_leaflet
@@ -51,6 +51,83 @@ people to hand out leaflets and talk to passers-by.
 """
 
 
+AFTERNOON_TRANSLATIONS = {
+    "fa": (
+        "زندانیان سیاسی ایران باید همین حالا آزاد شوند! نه به تجاوز آمریکا: "
+        "بعدازظهری از همبستگی و مقاومت",
+        """\
+همراه با **کتاب‌فروشی Revolution Books** به بعدازظهری از همبستگی و مقاومت بپیوندید.
+
+هزاران نفر به خاطر آنچه گفته‌اند، نوشته‌اند، خوانده‌اند یا به آن باور داشته‌اند در
+زندان‌های ایران به سر می‌برند: دانشجویان، کارگران، زنانی که حجاب اجباری را نپذیرفتند،
+وکلا، روزنامه‌نگاران و اعضای اقلیت‌های تحت آزار. بسیاری از آنان شکنجه می‌شوند و برخی
+با خطر اعدام روبه‌رو هستند. در همین حال، خطر جنگ آمریکا علیه ایران بر سر مردم آن
+کشور سایه انداخته است.
+
+ما در کنار زندانیان سیاسی **و** در برابر تجاوز آمریکا ایستاده‌ایم. بیایید و سخنان آنان
+را که با صدای بلند خوانده می‌شود بشنوید، با «فراخوان فوری بین‌المللی برای آزادی زندانیان
+سیاسی ایران» آشنا شوید و ببینید چگونه می‌توانید کمک کنید:
+
+- نام خود را به فراخوان بیفزایید و دیگران را هم به آن دعوت کنید؛
+- در نصب پوستر و پخش اعلامیه کمک کنید؛
+- در حرکت‌های کارزار در هفتهٔ مجمع عمومی سازمان ملل شرکت کنید.
+
+همه خوش آمدید. می‌توانید با نام کوچک یا نام مستعار ثبت‌نام کنید.
+"""),
+    "es": (
+        "¡Libertad YA para los presos políticos de Irán! No a la agresión de EE. UU.: "
+        "una tarde de solidaridad y resistencia",
+        """\
+Acompáñanos, junto con **Revolution Books**, en una tarde de solidaridad y resistencia.
+
+Miles de personas están en las cárceles de Irán por lo que dijeron, escribieron,
+cantaron o creyeron: estudiantes, trabajadores, mujeres que rechazaron el hiyab
+obligatorio, abogados, periodistas, miembros de minorías perseguidas. Muchas sufren
+torturas; algunas se enfrentan a la ejecución. Al mismo tiempo, la amenaza de una
+guerra de EE. UU. contra Irán pesa sobre el pueblo de ese país.
+
+Estamos con los presos políticos **y** contra la agresión de EE. UU. Ven a escuchar
+sus palabras leídas en voz alta, a conocer el Llamamiento Internacional de Emergencia
+para la Liberación de los Presos Políticos de Irán y a descubrir cómo puedes ayudar:
+
+- añade tu nombre al llamamiento y anima a otras personas a firmarlo;
+- ayuda a pegar carteles y a repartir octavillas;
+- súmate a las acciones de la campaña durante la semana de la Asamblea General de la ONU.
+
+Todas las personas son bienvenidas. Puedes confirmar tu asistencia con tu nombre de
+pila o con un seudónimo.
+"""),
+}
+
+PRESS_CONFERENCE_TRANSLATIONS = {
+    "fa": (
+        "کنفرانس خبری در سازمان ملل: زندانیان سیاسی ایران را آزاد کنید",
+        """\
+کنفرانسی خبری در بیرون از مقر سازمان ملل متحد، در هفتهٔ مجمع عمومی، برای معرفی
+**فراخوان فوری بین‌المللی برای آزادی زندانیان سیاسی ایران** و نام کسانی که آن را
+امضا کرده‌اند.
+
+تاریخ و ساعت به برنامهٔ مجمع عمومی بستگی دارد. به کسانی هم نیاز داریم که اعلامیه
+پخش کنند و با رهگذران گفت‌وگو کنند.
+"""),
+    "es": (
+        "Conferencia de prensa en la ONU: libertad para los presos políticos de Irán",
+        """\
+Una conferencia de prensa frente a las Naciones Unidas durante la semana de la
+Asamblea General, para presentar el **Llamamiento Internacional de Emergencia para
+la Liberación de los Presos Políticos de Irán** y los nombres de quienes lo han firmado.
+
+La fecha y la hora dependen del calendario de la Asamblea General. También necesitamos
+personas que repartan octavillas y hablen con los transeúntes.
+"""),
+}
+
+
+def _translations(texts: dict[str, tuple[str, str]]) -> list[EventTranslation]:
+    return [EventTranslation(language=language, title=title, description=description)
+            for language, (title, description) in texts.items()]
+
+
 def _at(year: int, month: int, day: int, hour: int, zone: str) -> datetime:
     return datetime(year, month, day, hour, tzinfo=ZoneInfo(zone))
 
@@ -78,6 +155,10 @@ def _afternoon() -> Event:
             address="437 Malcolm X Blvd @ 132nd St., New York, NY 10037",
             timezone=NEW_YORK,
             capacity=60,
+            accessibility=(
+                "Step-free entrance from Malcolm X Blvd. Chairs for everyone, with seats kept "
+                "free at the front.\nThe afternoon is also streamed online with captions. Tell "
+                "us on the RSVP form if you need anything else, such as a Persian interpreter."),
         ),
         Venue(
             position=1,
@@ -87,8 +168,12 @@ def _afternoon() -> Event:
             starts_at=_at(2027, 9, 25, 15, LOS_ANGELES),
             ends_at=_at(2027, 9, 25, 18, LOS_ANGELES),
             capacity=40,
+            accessibility=(
+                "Step-free access and seating; the details follow with the street address.\n"
+                "Tell us on the RSVP form if you need anything arranged."),
         ),
     ]
+    event.translations = _translations(AFTERNOON_TRANSLATIONS)
     return event
 
 
@@ -110,8 +195,13 @@ def _press_conference() -> Event:
             name="Outside the United Nations",
             address="Dag Hammarskjöld Plaza, E 47th St & 2nd Ave, New York, NY 10017",
             timezone=NEW_YORK,
+            accessibility=(
+                "Outdoors on the plaza, step-free from the street. There is no seating: tell "
+                "us on the RSVP form if you need a chair and we will bring one.\n"
+                "Speeches in Persian are interpreted into English."),
         )
     ]
+    event.translations = _translations(PRESS_CONFERENCE_TRANSLATIONS)
     return event
 
 

@@ -36,7 +36,9 @@ def _tasks_of(event: Event) -> list[Task]:
     return list(db.session.scalars(select(Task).where(Task.event_id == event.id)))
 
 
-VENUE_FIELDS = frozenset({"name", "address", "timezone", "starts_at", "ends_at", "capacity"})
+VENUE_FIELDS = frozenset({
+    "name", "address", "timezone", "starts_at", "ends_at", "capacity", "accessibility",
+})
 EVENT_FIELDS = frozenset({
     "title", "slug", "description", "timezone", "starts_at", "ends_at", "online",
     "stream_url", "guest_limit",
@@ -108,8 +110,9 @@ def reschedule(event: Event, starts_at: datetime | None, ends_at: datetime | Non
 
 
 def update_venue(venue: Venue, **fields: object) -> int:
-    """Edit a venue (name, address, time zone, own times, capacity). People
-    there get an updated invite; more places let the waitlist move up."""
+    """Edit a venue (name, address, time zone, own times, capacity,
+    accessibility). People there get an updated invite when it shows
+    something that changed; more places let the waitlist move up."""
     _checked(VENUE_FIELDS, fields)
     lock_event(venue.event)
     _check_times(None, fields.get("starts_at", venue.starts_at),
