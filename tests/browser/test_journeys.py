@@ -29,22 +29,18 @@ def rsvp(person, *, name: str, email: str, place: str) -> None:
 def test_rsvp_online_on_a_phone_shows_the_stream_link(journey):
     person = journey("rsvp-online", viewport=PHONE)
     person.go("/")
-    person.screenshot("en-phone-home")
     person.page.get_by_role("link", name=re.compile("Afternoon of Solidarity")).first.click()
     person.check()
-    person.screenshot("en-phone-event")
     rsvp(person, name="Shirin", email="shirin.online@example.org", place="Online")
     page = person.page
     assert page.get_by_role("heading", name="You are going!").is_visible()
     assert page.get_by_text("Join online").is_visible()
-    person.screenshot("en-phone-rsvp-done")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
 def test_rsvp_in_person_then_switch_venue_and_cancel(journey):
     person = journey("rsvp-in-person")
     person.go(AFTERNOON)
-    person.screenshot("en-desktop-event")
     rsvp(person, name="Reza", email="reza@example.org", place="Revolution Books Harlem")
     page = person.page
     assert page.get_by_text("In person at Revolution Books Harlem").is_visible()
@@ -64,7 +60,6 @@ def test_rsvp_in_person_then_switch_venue_and_cancel(journey):
 def test_volunteer_sign_up(journey):
     person = journey("volunteer", viewport=PHONE)
     person.go("/volunteer")
-    person.screenshot("en-phone-volunteer")
     page = person.page
     page.locator("input[name=tasks]").first.check()
     form = page.locator("#signup")
@@ -89,7 +84,6 @@ def sign_in(person) -> None:
 def test_coordinator_publishes_an_event(journey):
     coordinator = journey("coordinator", viewport=DESKTOP)
     sign_in(coordinator)
-    coordinator.screenshot("en-desktop-console")
     page = coordinator.page
     page.get_by_role("link", name="New event").first.click()
     coordinator.check()
@@ -126,7 +120,6 @@ def test_coordinator_prints_an_attendance_list_and_checks_people_in(journey, tmp
     page.go_back()
     page.get_by_role("link", name=re.compile("Check-in|Check in", re.I)).first.click()
     coordinator.check()
-    coordinator.screenshot("en-phone-check-in")
     page.get_by_label("Find a name").fill("Mahsa")
     row = page.get_by_role("button", name=re.compile("Check in Mahsa Test"))
     row.click()
