@@ -4,23 +4,27 @@ where to go next, and never sees a stack trace."""
 from __future__ import annotations
 
 from flask import Flask, make_response, render_template
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 MESSAGES = {
-    400: ("Something in that request was not right",
-          "Please go back, reload the page and try again."),
-    404: ("Page not found",
-          "The page you asked for does not exist or is no longer available. "
-          "If you followed a link from an email, check that it was copied whole."),
-    405: ("That action is not possible here", "Please go back and use the page's buttons."),
-    413: ("That was too much to send", "Please shorten what you entered and try again."),
-    422: ("We could not process that", "Please go back, check what you entered and try again."),
-    429: ("Too many requests from your connection",
-          "Please wait a minute and try again. Nothing you sent was lost or changed."),
-    500: ("Something went wrong on our side",
-          "Nothing you entered was lost or changed by this error. "
-          "Please try again in a moment."),
+    400: (_l("Something in that request was not right"),
+          _l("Please go back, reload the page and try again.")),
+    404: (_l("Page not found"),
+          _l("The page you asked for does not exist or is no longer available. "
+             "If you followed a link from an email, check that it was copied whole.")),
+    405: (_l("That action is not possible here"),
+          _l("Please go back and use the page's buttons.")),
+    413: (_l("That was too much to send"),
+          _l("Please shorten what you entered and try again.")),
+    422: (_l("We could not process that"),
+          _l("Please go back, check what you entered and try again.")),
+    429: (_l("Too many requests from your connection"),
+          _l("Please wait a minute and try again. Nothing you sent was lost or changed.")),
+    500: (_l("Something went wrong on our side"),
+          _l("Nothing you entered was lost or changed by this error. "
+             "Please try again in a moment.")),
 }
 
 
@@ -45,9 +49,9 @@ def register(app: Flask) -> None:
     def _csrf_error(error: CSRFError):
         return render_error(
             400,
-            "This form has expired",
-            "For your safety, forms stop working after a while or when cookies are "
-            "blocked. Please go back, reload the page and send the form again.",
+            _l("This form has expired"),
+            _l("For your safety, forms stop working after a while or when cookies are "
+               "blocked. Please go back, reload the page and send the form again."),
         )
 
     @app.errorhandler(HTTPException)

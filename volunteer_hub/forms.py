@@ -6,6 +6,7 @@ import unicodedata
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext, lazy_gettext
 from wtforms import EmailField, Field, StringField, ValidationError
 from wtforms.validators import DataRequired, Length
 
@@ -31,9 +32,9 @@ def printable_text(form: Any, field: Field) -> None:
         if char in BIDI_CONTROLS or category in ("Cc", "Cs", "Co", "Cn", "Zl", "Zp") or (
             category == "Cf" and char not in JOINERS
         ):
-            raise ValidationError("Please use letters, digits and punctuation only.")
+            raise ValidationError(gettext("Please use letters, digits and punctuation only."))
     if text and not any(unicodedata.category(char)[0] in "LNPS" for char in text):
-        raise ValidationError("Please use letters, digits and punctuation only.")
+        raise ValidationError(gettext("Please use letters, digits and punctuation only."))
 
 
 def email_address(form: Any, field: Field) -> None:
@@ -43,18 +44,22 @@ def email_address(form: Any, field: Field) -> None:
         result = validate_email(field.data or "", check_deliverability=False,
                                 allow_smtputf8=False)
     except EmailNotValidError as error:
-        raise ValidationError("Please enter a valid email address.") from error
+        raise ValidationError(gettext("Please enter a valid email address.")) from error
     field.data = result.ascii_email or result.normalized
 
 
-def name_field(description: str = "A first name or a pseudonym is fine.") -> StringField:
+def name_field(description: str | None = None) -> StringField:
     """What a person wants to be called, on every public form."""
-    return StringField("Name", description=description, filters=[strip], validators=[
-        DataRequired("Please tell us what to call you."), Length(max=100), printable_text])
+    return StringField(lazy_gettext("Name"), filters=[strip], description=(
+        lazy_gettext("A first name or a pseudonym is fine.") if description is None
+        else description), validators=[
+        DataRequired(lazy_gettext("Please tell us what to call you.")), Length(max=100),
+        printable_text])
 
 
 def email_field(description: str) -> EmailField:
     """A person's email address, on every public form; ``description`` says
-    what we use it for."""
-    return EmailField("Email", description=description, filters=[strip], validators=[
-        DataRequired("Please enter your email address."), Length(max=254), email_address])
+    what we use it for (pass it through ``lazy_gettext``)."""
+    return EmailField(lazy_gettext("Email"), description=description, filters=[strip],
+                      validators=[DataRequired(lazy_gettext("Please enter your email address.")),
+                                  Length(max=254), email_address])

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
 from babel import Locale
@@ -62,6 +63,20 @@ def current_language() -> str:
     return locale.language if locale is not None else DEFAULT_LANGUAGE
 
 
+def visitor_language() -> str | None:
+    """The language of the public page being served, which is the person's
+    own choice: None on the console and outside a request, where it is not."""
+    if not has_request_context() or _is_console():
+        return None
+    return current_language()
+
+
+def N_(message: str) -> str:
+    """Marks ``message`` for the catalogues where it is defined, to be
+    translated later where it is used (N_ is the name gettext tools look for)."""
+    return message
+
+
 def text_direction(language: str | None = None) -> str:
     """"rtl" for Persian, "ltr" for the others."""
     return Locale.parse(language or current_language()).text_direction
@@ -71,6 +86,19 @@ def known_language(language: str | None) -> str:
     """``language`` if we speak it, else English: for values read back from
     the database or a form."""
     return language if language in LANGUAGES else DEFAULT_LANGUAGE
+
+
+@cache
+def _has_mail_catalogue(code: str) -> bool:
+    return (TRANSLATIONS / code / "LC_MESSAGES" / "mail.po").exists()
+
+
+def mail_language(code: str | None) -> str:
+    """The language of a person's emails and invites: theirs where the
+    emails are translated into it (Persian), else English, so that nobody
+    gets an email half in one language and half in another."""
+    code = known_language(code)
+    return code if code == DEFAULT_LANGUAGE or _has_mail_catalogue(code) else DEFAULT_LANGUAGE
 
 
 @contextmanager

@@ -11,6 +11,7 @@ import time
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext, lazy_gettext
 from itsdangerous import BadSignature, URLSafeSerializer
 from wtforms import HiddenField, StringField, ValidationError
 
@@ -30,7 +31,7 @@ class SpamGuardMixin:
     ``form.website`` inside an element with the ``honeypot`` class and
     ``form.started`` anywhere in the form."""
 
-    website = StringField("Leave this field empty",
+    website = StringField(lazy_gettext("Leave this field empty"),
                           render_kw={"autocomplete": "off", "tabindex": "-1"})
     started = HiddenField()
 
@@ -41,16 +42,17 @@ class SpamGuardMixin:
 
     def validate_website(self, field: StringField) -> None:
         if field.data:
-            raise ValidationError("This form looks automated. If you are a person, please "
-                                  "leave the last field empty and send it again.")
+            raise ValidationError(gettext("This form looks automated. If you are a person, "
+                                          "please leave the last field empty and send it "
+                                          "again."))
 
     def validate_started(self, field: HiddenField) -> None:
         try:
             shown_at = _serializer().loads(field.data or "")
         except BadSignature:
             field.data = started_stamp()
-            raise ValidationError("This form has expired. Please send it again.") from None
+            raise ValidationError(gettext("This form has expired. Please send it again.")) from None
         if time.time() - shown_at < current_app.config["FORM_MIN_SECONDS"]:
             field.data = started_stamp()
-            raise ValidationError("That was very quick. Please check the form and send it "
-                                  "again.")
+            raise ValidationError(gettext("That was very quick. Please check the form and "
+                                          "send it again."))

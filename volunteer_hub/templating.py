@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup
 
 from volunteer_hub import timefmt
+from volunteer_hub.events.translations import local_description, local_title
 from volunteer_hub.markup import linkify, render_markdown
 
 
@@ -22,8 +23,11 @@ def register(app: Flask) -> None:
     app.add_template_global(csrf_field)
     app.add_template_filter(render_markdown, "markdown")
     app.add_template_filter(linkify, "linkify")
+    app.add_template_filter(local_title)
+    app.add_template_filter(local_description)
     app.add_template_filter(timefmt.format_when, "when")
     app.add_template_filter(timefmt.format_date, "date")
     app.add_template_filter(timefmt.format_time, "time")
+    app.add_template_filter(timefmt.format_number, "number")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -39,7 +39,7 @@ def test_everything_else_is_refused(data):
 def test_sizes_read_as_people_say_them():
     assert [size_label(size) for size in (1, 1023, 1024, 48_000, 1024 * 1024,
                                           int(1.25 * 1024 * 1024), 20 * 1024 * 1024)] == [
-        "1 bytes", "1023 bytes", "1 KB", "47 KB", "1 MB", "1.2 MB", "20 MB"]
+        "1 byte", "1,023 bytes", "1 KB", "47 KB", "1 MB", "1.2 MB", "20 MB"]
 
 
 def test_new_files_go_when_the_transaction_does_not_commit(app, stored_files):

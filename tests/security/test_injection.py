@@ -73,7 +73,7 @@ def test_no_cell_of_an_export_runs_as_a_formula(rows):
 # --- email headers ---------------------------------------------------------
 
 EXPECTED_HEADERS = {"from", "to", "subject", "date", "message-id", "auto-submitted",
-                    "mime-version", "content-type"}
+                    "content-language", "mime-version", "content-type"}
 
 
 @pytest.fixture(scope="module")
@@ -97,8 +97,9 @@ def test_no_name_or_subject_adds_a_header_to_an_email(mail_app, name, subject, t
     received = message_from_bytes(sent, policy=policy.default)
     assert {header.lower() for header in received} == EXPECTED_HEADERS
     assert [address.addr_spec for address in received["To"].addresses] == ["shirin@example.org"]
-    # (a parser may keep the folding white space of a long subject)
-    assert " ".join(str(received["Subject"]).split()) == header_text(subject)
+    # (the email package may add or drop white space where it folds a long
+    # subject or splits it into encoded words; the text itself must survive)
+    assert "".join(str(received["Subject"]).split()) == "".join(header_text(subject).split())
     assert "\n" not in str(received["To"]) and "\n" not in str(received["Subject"])
     for line in sent.split(b"\r\n\r\n", 1)[0].split(b"\r\n"):
         assert not line.lower().startswith((b"bcc:", b"cc:")), line

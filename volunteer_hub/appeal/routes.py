@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from flask_login import current_user
 
 from volunteer_hub.appeal import export, services, text
@@ -94,9 +95,9 @@ def save(token: str) -> ResponseReturnValue:
     if not form.validate_on_submit():
         return _render_manage(endorsement, token, form, status=422)
     if services.save_details(endorsement, **form.details()):
-        message = "Thank you: your endorsement is confirmed and counted."
+        message = gettext("Thank you: your endorsement is confirmed and counted.")
     else:
-        message = "Your changes are saved."
+        message = gettext("Your changes are saved.")
     db.session.commit()
     flash(message, "success")
     return redirect(url_for("appeal.manage", token=token), 303)
@@ -109,7 +110,7 @@ def withdraw(token: str) -> ResponseReturnValue:
         abort(400)
     services.withdraw(endorsement)
     db.session.commit()
-    flash("Your endorsement has been withdrawn and your details deleted.", "success")
+    flash(gettext("Your endorsement has been withdrawn and your details deleted."), "success")
     return redirect(url_for("appeal.index"), 303)
 
 

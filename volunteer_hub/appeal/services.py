@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from flask_babel import lazy_gettext
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -25,6 +26,7 @@ from volunteer_hub.appeal import text
 from volunteer_hub.appeal.models import Endorsement
 from volunteer_hub.database import utcnow
 from volunteer_hub.extensions import db
+from volunteer_hub.i18n import N_
 from volunteer_hub.mail.compose import queue_email
 from volunteer_hub.mail.models import MessageStatus, OutboxMessage
 from volunteer_hub.tokens import link_token, new_nonce, token_hash
@@ -37,8 +39,8 @@ UNCONFIRMED_DAYS = 7
 RESEND_MINUTES = 5
 
 SUBJECTS = {
-    "appeal/confirm": "Please confirm your endorsement of the appeal",
-    "appeal/already": "You have already endorsed the appeal",
+    "appeal/confirm": N_("Please confirm your endorsement of the appeal"),
+    "appeal/already": N_("You have already endorsed the appeal"),
 }
 
 #: The console's filters: name, and what it selects.
@@ -145,9 +147,10 @@ def _remind(endorsement: Endorsement) -> bool:
 
 def _email(endorsement: Endorsement, template: str) -> None:
     # The address is erased from the outbox once the message is out: the
-    # endorsement keeps it, and withdrawing deletes it there.
+    # endorsement keeps it, and withdrawing deletes it there. In the language
+    # of the page that asked for it.
     queue_email(template, to_name=endorsement.name, to_email=endorsement.email,
-                subject=SUBJECTS[template], forget_recipient=True,
+                subject=lazy_gettext(SUBJECTS[template]), forget_recipient=True,
                 title=text.TITLE, link=manage_url(endorsement), days=UNCONFIRMED_DAYS)
 
 

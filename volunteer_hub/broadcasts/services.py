@@ -29,6 +29,8 @@ class Recipient:
     manage_url: str
     rsvp_id: int | None = None
     signup_id: int | None = None
+    #: the person's language, for the email around the coordinator's words
+    language: str = "en"
 
 
 def segments(event: Event) -> list[tuple[str, str]]:
@@ -60,8 +62,9 @@ def recipients(event: Event, segment: str) -> list[Recipient]:
         return []
     found: dict[str, Recipient] = {}
     for rsvp in db.session.scalars(query.order_by(Rsvp.id)):
-        found.setdefault(rsvp.email_key, Recipient(rsvp.name, rsvp.email,
-                                                   rsvps.manage_url(rsvp), rsvp_id=rsvp.id))
+        found.setdefault(rsvp.email_key, Recipient(
+            rsvp.name, rsvp.email, rsvps.manage_url(rsvp), rsvp_id=rsvp.id,
+            language=rsvp.language))
     return list(found.values())
 
 
@@ -80,13 +83,15 @@ def _volunteers(event: Event, segment: str) -> list[Recipient]:
     for assignment in assignments:
         signup = assignment.signup
         found.setdefault(signup.email_key, Recipient(
-            signup.name, signup.email, volunteers.manage_url(signup), signup_id=signup.id))
+            signup.name, signup.email, volunteers.manage_url(signup), signup_id=signup.id,
+            language=signup.language))
     return list(found.values())
 
 
 def send(event: Event, segment: str, label: str, subject: str, body: str,
          coordinator: Coordinator) -> Broadcast:
-    """Queue one copy per person in the segment, each with their own link.
+    """Queue one copy per person in the segment, each with their own link,
+    the coordinator's words as written around the person's own language.
 
     The same message to the same group again within a couple of minutes is
     a double click: the broadcast already queued is returned instead.
@@ -107,8 +112,8 @@ def send(event: Event, segment: str, label: str, subject: str, body: str,
     db.session.flush()
     for person in people:
         queue_email("broadcasts/message", to_name=person.name, to_email=person.email,
-                    subject=subject, rsvp_id=person.rsvp_id, signup_id=person.signup_id,
-                    broadcast_id=broadcast.id, body=body, event=event,
+                    subject=subject, language=person.language, rsvp_id=person.rsvp_id,
+                    signup_id=person.signup_id, broadcast_id=broadcast.id, body=body, event=event,
                     manage_url=person.manage_url,
                     event_url=absolute_url("events.detail", slug=event.slug))
     db.session.flush()

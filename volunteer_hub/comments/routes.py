@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from flask_login import current_user
 
 from volunteer_hub.comments import services
@@ -26,13 +27,14 @@ def submit(slug: str) -> ResponseReturnValue:
     event = get_public_event_or_404(slug)
     form = CommentForm(prefix="comment")
     if event.is_cancelled:
-        flash("This event is cancelled, so it takes no more comments.", "error")
+        flash(gettext("This event is cancelled, so it takes no more comments."), "error")
         return redirect(url_for("events.detail", slug=slug), 303)
     if not form.validate_on_submit():
         return render_event(event, RsvpForm(event, formdata=None), 422, comment_form=form)
     services.submit(event, name=form.name.data, body=form.body.data)
     db.session.commit()
-    flash("Thank you. Your comment will appear once a coordinator has approved it.", "success")
+    flash(gettext("Thank you. Your comment will appear once a coordinator has approved it."),
+          "success")
     return redirect(url_for("events.detail", slug=slug) + "#comments", 303)
 
 

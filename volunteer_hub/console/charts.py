@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 BAR_HEIGHT = 22
 LABEL_WIDTH = 190
 BAR_WIDTH = 300
-INK, GOING, GUESTS, WAITING, TRACK = "#1b1b1f", "#1d5e2a", "#6aa874", "#b7791f", "#e8e6e0"
+INK, GOING, GUESTS, WAITING, TRACK = "#1b1b1f", "#1d5e2a", "#5b9767", "#b7791f", "#e8e6e0"
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
@@ -11,22 +14,36 @@ from wtforms.validators import DataRequired, InputRequired, Length
 from volunteer_hub.contact.models import Topic
 from volunteer_hub.forms import email_field, name_field, printable_text, strip
 from volunteer_hub.spam import SpamGuardMixin
+from volunteer_hub.timefmt import format_number
 
 BODY_LIMIT = 5000
+#: What the form calls each topic, in the page's language; the stored value
+#: (and the console) keeps the English of the enum.
+TOPIC_LABELS = {
+    Topic.IDEA: _l("An idea"),
+    Topic.COMMENT: _l("A comment"),
+    Topic.QUESTION: _l("A question"),
+    Topic.ORGANISE: _l("I want to help organise"),
+}
+
+
+def _too_long() -> str:
+    return gettext("Please keep it under %(limit)s characters.",
+                   limit=format_number(BODY_LIMIT))
 
 
 class ContactForm(SpamGuardMixin, FlaskForm):
     name = name_field()
-    email = email_field("Only so that we can answer you.")
-    topic = RadioField("What is it about?",
-                       validators=[InputRequired("Please choose what it is about.")])
-    body = TextAreaField("Your message", filters=[strip], validators=[
-        DataRequired("Please write your message."),
-        Length(max=BODY_LIMIT, message=f"Please keep it under {BODY_LIMIT:,} characters.")])
+    email = email_field(_l("Only so that we can answer you."))
+    topic = RadioField(_l("What is it about?"),
+                       validators=[InputRequired(_l("Please choose what it is about."))])
+    body = TextAreaField(_l("Your message"), filters=[strip], validators=[
+        DataRequired(_l("Please write your message.")),
+        Length(max=BODY_LIMIT, message=LazyString(_too_long))])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.topic.choices = [(topic.name, topic.value) for topic in Topic]
+        self.topic.choices = [(topic.name, TOPIC_LABELS[topic]) for topic in Topic]
 
 
 class ReplyForm(FlaskForm):

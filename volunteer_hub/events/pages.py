@@ -12,6 +12,7 @@ from flask_wtf import FlaskForm
 from volunteer_hub.comments.forms import CommentForm
 from volunteer_hub.comments.services import approved
 from volunteer_hub.events.services import accepts_rsvps
+from volunteer_hub.events.translations import localized
 from volunteer_hub.invites.entries import add_links_by_place
 from volunteer_hub.markup import markdown_to_text
 from volunteer_hub.rsvps.services import places_left_by_venue
@@ -38,7 +39,7 @@ def render_event(
             open_tasks=count_open_tasks(event),
             comments=approved(event),
             page_url=absolute_url("events.detail", slug=event.slug),
-            summary=markdown_to_text(event.description)[:200],
+            summary=markdown_to_text(localized(event).description)[:200],
             image_url=absolute_url("static", filename="img/appeal-share.png"),
             comment_form=comment_form or CommentForm(prefix="comment", formdata=None),
             accepts_rsvps=accepts_rsvps(event),

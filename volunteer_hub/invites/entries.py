@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlencode, urlsplit
 
 from flask import current_app
+from flask_babel import gettext
 
 from volunteer_hub.events.models import Event
 from volunteer_hub.invites.ical import DEFAULT_DURATION, Entry
@@ -21,11 +22,13 @@ def _uid(event: Event, part: str) -> str:
 
 def event_entries(event: Event) -> list[Entry]:
     """One entry per venue (each at its own local time) and one for online
-    attendance; none while the date is to be announced."""
+    attendance; none while the date is to be announced. Our own words in
+    them are in the page's language; titles and addresses as entered."""
     if event.starts_at is None:
         return []
     url = absolute_url("events.detail", slug=event.slug)
-    description = f"{markdown_to_text(event.description)}\n\nRSVP: {url}"
+    description = "\n\n".join((markdown_to_text(event.description),
+                                gettext("RSVP: %(link)s", link=url)))
     several = len(event.venues) + int(event.online) > 1
     entries = [
         Entry(
@@ -47,11 +50,12 @@ def event_entries(event: Event) -> list[Entry]:
             Entry(
                 uid=_uid(event, "online"),
                 sequence=event.sequence,
-                summary=f"{event.title} (online)" if several else event.title,
+                summary=gettext("%(title)s (online)", title=event.title) if several
+                else event.title,
                 starts_at=event.starts_at,
                 ends_at=event.ends_at,
                 timezone=event.timezone,
-                location="Online",
+                location=gettext("Online"),
                 url=url,
                 description=description,
                 cancelled=event.is_cancelled,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -104,6 +105,6 @@ def revoke(token: str) -> ResponseReturnValue:
         abort(400)
     services.revoke_feed(feed)
     db.session.commit()
-    flash("That calendar link no longer works. Your next email from us will carry a new one.",
-          "success")
+    flash(gettext("That calendar link no longer works. Your next email from us will carry a "
+                  "new one."), "success")
     return redirect(url_for("events.index"), 303)

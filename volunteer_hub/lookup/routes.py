@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 
 from volunteer_hub.database import begin_write
@@ -18,7 +19,7 @@ bp = Blueprint("lookup", __name__)
 
 
 class LookupForm(SpamGuardMixin, FlaskForm):
-    email = email_field("The address you used to RSVP or volunteer.")
+    email = email_field(lazy_gettext("The address you used to RSVP or volunteer."))
 
 
 never_cache(bp)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import lazy_gettext
 from sqlalchemy import delete, exists, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -37,7 +38,8 @@ def request_link(email: str) -> bool:
 
     Whatever happens, the caller shows the same answer. At most one link is
     sent per address every few minutes, so the form cannot be used to flood
-    someone's inbox. Returns whether a link was queued (for tests and logs).
+    someone's inbox. The email is in the language of the page that asked.
+    Returns whether a link was queued (for tests and logs).
     """
     email_key = email.casefold()
     now = utcnow()
@@ -56,7 +58,7 @@ def request_link(email: str) -> bool:
     db.session.add(LookupLink(email_key=email_key, token_hash=token_hash(token),
                               created_at=now, expires_at=now + lifetime))
     queue_email("lookup/link", to_name="", to_email=email,
-                subject="Your RSVPs and volunteer tasks",
+                subject=lazy_gettext("Your RSVPs and volunteer tasks"),
                 link=absolute_url("lookup.results", token=token),
                 minutes=current_app.config["LOOKUP_LINK_MINUTES"])
     db.session.flush()

@@ -4,6 +4,7 @@ putting them in the outbox."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -12,7 +13,9 @@ from email.utils import format_datetime, make_msgid, parseaddr
 from typing import Any
 
 from flask import current_app, render_template
+from flask_babel.speaklater import LazyString
 
+from volunteer_hub import i18n
 from volunteer_hub.database import utcnow
 from volunteer_hub.extensions import db
 from volunteer_hub.mail.models import OutboxMessage
@@ -54,7 +57,7 @@ def build_message(
     calendar: CalendarPart | None = None,
 ) -> EmailMessage:
     """A message from the configured sender: plain text and HTML
-    alternatives, plus the invite when there is one.
+    alternatives, plus the invite when there is one, in the current language.
 
     Header values are set through ``email.headerregistry``, which refuses
     line breaks, so nobody can add headers through a name or subject.
@@ -81,7 +84,30 @@ def build_message(
         message.add_attachment(
             calendar.ics, maintype="application", subtype="ics", filename="invite.ics"
         )
+    # Set last: the email package moves Content-* headers into the first
+    # part when it makes a message multipart.
+    message["Content-Language"] = i18n.current_language()
     return message
+
+
+#: Right-to-left mark: starts a plain-text line so that mail programs lay it
+#: out right to left even when it begins with a link, a name or a number.
+_RLM = "\u200f"
+
+
+def _has_rtl_letters(line: str) -> bool:
+    return any(unicodedata.bidirectional(char) in ("R", "AL") for char in line)
+
+
+def plain_text(text: str) -> str:
+    """The plain-text part as it reads in the current language: in a
+    right-to-left language, each line written in it starts with a
+    right-to-left mark. Lines with none of its letters (links, an English
+    title, a coordinator's English words) keep their own direction."""
+    if i18n.text_direction() != "rtl":
+        return text
+    return "\n".join(_RLM + line if _has_rtl_letters(line) else line
+                     for line in text.split("\n"))
 
 
 def queue_email(
@@ -89,7 +115,8 @@ def queue_email(
     *,
     to_name: str,
     to_email: str,
-    subject: str,
+    subject: str | LazyString,
+    language: str | None = None,
     rsvp_id: int | None = None,
     signup_id: int | None = None,
     broadcast_id: int | None = None,
@@ -98,16 +125,25 @@ def queue_email(
     **context: Any,
 ) -> OutboxMessage:
     """Render ``mail/<template>.txt`` and ``.html`` and add the message to the
-    outbox in the current transaction."""
-    context.update(to_name=to_name, subject=subject)
-    message = build_message(
-        to_name=to_name,
-        to_email=to_email,
-        subject=subject,
-        text=render_template(f"mail/{template}.txt", **context),
-        html=render_template(f"mail/{template}.html", **context),
-        calendar=calendar,
-    )
+    outbox in the current transaction.
+
+    ``language`` is the recipient's (their RSVP's or sign-up's); without it
+    the message is in the language of the page that caused it (English
+    outside a request), if emails are translated into it (else English).
+    ``subject`` may be a lazy text (``lazy_gettext``): it is translated
+    here, in that language.
+    """
+    with i18n.language(i18n.mail_language(language or i18n.current_language())):
+        subject = str(subject)
+        context.update(to_name=to_name, subject=subject)
+        message = build_message(
+            to_name=to_name,
+            to_email=to_email,
+            subject=subject,
+            text=plain_text(render_template(f"mail/{template}.txt", **context)),
+            html=render_template(f"mail/{template}.html", **context),
+            calendar=calendar,
+        )
     outbox_message = OutboxMessage(
         recipient=to_email, subject=subject, mime=message.as_string(), rsvp_id=rsvp_id,
         signup_id=signup_id, broadcast_id=broadcast_id, forget_recipient=forget_recipient,

@@ -186,14 +186,14 @@ def event_leaflet(event: Event, *, event_url: str, campaign: str) -> bytes:
         page.y -= 6
         page.paragraph(venue.name, BOLD, 17, INK, leading=1.35)
         starts_at = venue.local_starts_at
-        when = (format_when(starts_at, venue.local_ends_at, venue.timezone) if starts_at
+        when = (format_when(starts_at, venue.local_ends_at, venue.timezone, "en") if starts_at
                 else "Date and time to be announced")
         page.paragraph(when, BOLD, 12.5, ACCENT)
         page.paragraph(venue.address, REGULAR, 12.5, MUTED, after=8)
     if event.online:
         page.y -= 6
         page.paragraph("Online", BOLD, 17, INK, leading=1.35)
-        when = (format_when(event.starts_at, event.ends_at, event.timezone) if event.starts_at
+        when = (format_when(event.starts_at, event.ends_at, event.timezone, "en") if event.starts_at
                 else "Date and time to be announced")
         page.paragraph(when, BOLD, 12.5, ACCENT)
         page.paragraph("The link to watch is sent to everyone who RSVPs online.",

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext, lazy_gettext, ngettext
 from sqlalchemy import CheckConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from volunteer_hub.database import utcnow
 from volunteer_hub.extensions import db
+from volunteer_hub.timefmt import format_number
 
 
 @dataclass(frozen=True)
@@ -25,22 +27,23 @@ class FileFormat:
         return self.content_type.startswith("image/")
 
 
-PDF = FileFormat("application/pdf", "PDF", "pdf")
-PNG = FileFormat("image/png", "PNG image", "png")
-JPEG = FileFormat("image/jpeg", "JPEG image", "jpg")
-WEBP = FileFormat("image/webp", "WebP image", "webp")
+PDF = FileFormat("application/pdf", lazy_gettext("PDF"), "pdf")
+PNG = FileFormat("image/png", lazy_gettext("PNG image"), "png")
+JPEG = FileFormat("image/jpeg", lazy_gettext("JPEG image"), "jpg")
+WEBP = FileFormat("image/webp", lazy_gettext("WebP image"), "webp")
 
 #: Every accepted format, by the content type our own sniffing gave it.
 FORMATS = {kind.content_type: kind for kind in (PDF, PNG, JPEG, WEBP)}
 
 
 def size_label(size: int) -> str:
-    """'850 bytes', '48 KB', '1.2 MB': how big a download is, in words."""
+    """'850 bytes', '48 KB', '1.2 MB': how big a download is, in words, in
+    the language of the page."""
     if size < 1024:
-        return f"{size} bytes"
+        return ngettext("%(number)s byte", "%(number)s bytes", size, number=format_number(size))
     if size < 1024 * 1024:
-        return f"{round(size / 1024)} KB"
-    return f"{size / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
+        return gettext("%(size)s KB", size=format_number(round(size / 1024)))
+    return gettext("%(size)s MB", size=format_number(round(size / (1024 * 1024), 1)))
 
 
 class Material(db.Model):

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from flask_babel import gettext, lazy_gettext, ngettext
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, IntegerField, RadioField
-from wtforms.validators import InputRequired, NumberRange, Regexp
+from wtforms import BooleanField, HiddenField, IntegerField, RadioField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Regexp
 
-from volunteer_hub.forms import email_field, name_field
+from volunteer_hub.forms import email_field, name_field, strip
 from volunteer_hub.spam import SpamGuardMixin
+from volunteer_hub.timefmt import format_number
 from volunteer_hub.tokens import new_nonce
 
 if TYPE_CHECKING:
@@ -20,27 +22,43 @@ ONLINE = "online"
 
 def attendance_choices(event: Event) -> list[tuple[str, str]]:
     """One radio per venue, plus "Online" where offered."""
-    choices = [(str(venue.id), f"In person: {venue.name}") for venue in event.venues]
+    choices = [(str(venue.id), gettext("In person: %(venue)s", venue=venue.name))
+               for venue in event.venues]
     if event.online:
-        choices.append((ONLINE, "Online"))
+        choices.append((ONLINE, gettext("Online")))
     return choices
 
 
 def _attendance_field() -> RadioField:
-    return RadioField("How will you attend?",
-                      validators=[InputRequired("Please choose how you will attend.")])
+    return RadioField(lazy_gettext("How will you attend?"), validators=[
+        InputRequired(lazy_gettext("Please choose how you will attend."))])
 
 
 def _guests_field() -> IntegerField:
     return IntegerField(
-        "Guests you are bringing",
+        lazy_gettext("Guests you are bringing"),
         default=0,
-        validators=[InputRequired("Please enter a number of guests (0 for none).")],
+        validators=[InputRequired(lazy_gettext("Please enter a number of guests (0 for none)."))],
     )
 
 
 def _keep_updated_field() -> BooleanField:
-    return BooleanField("Keep me updated about the campaign's future events")
+    return BooleanField(lazy_gettext("Keep me updated about the campaign's future events"))
+
+
+#: The longest answer to the access-needs question.
+ACCESS_NEEDS_MAX = 500
+
+
+def _access_needs_field() -> TextAreaField:
+    """Optional, and seen by the coordinators only."""
+    return TextAreaField(
+        lazy_gettext("Anything we should arrange so you can take part? (optional)"),
+        description=lazy_gettext("For example step-free access, a seat, an interpreter or "
+                                 "captions. Only the campaign's coordinators will see this."),
+        filters=[strip],
+        validators=[Length(max=ACCESS_NEEDS_MAX, message=lazy_gettext(
+            "Please keep this to 500 characters or fewer."))])
 
 
 class AttendanceForm(FlaskForm):
@@ -54,11 +72,14 @@ class AttendanceForm(FlaskForm):
     def __init__(self, event: Event, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.attendance.choices = attendance_choices(event)
-        self.guests.description = f"Up to {event.guest_limit}; 0 if you come alone."
+        limit = format_number(event.guest_limit)
+        self.guests.description = gettext("Up to %(limit)s; 0 if you come alone.", limit=limit)
         self.guests.validators = [
             *self.guests.validators,
-            NumberRange(0, event.guest_limit, f"You can bring up to {event.guest_limit} guests."
-                        if event.guest_limit else "This event has no places for guests."),
+            NumberRange(0, event.guest_limit, ngettext(
+                "You can bring up to %(count)s guest.", "You can bring up to %(count)s guests.",
+                event.guest_limit, count=limit)
+                if event.guest_limit else gettext("This event has no places for guests.")),
         ]
         if len(self.attendance.choices) == 1 and not self.is_submitted():
             self.attendance.data = self.attendance.choices[0][0]
@@ -70,13 +91,14 @@ class AttendanceForm(FlaskForm):
 
 class RsvpForm(SpamGuardMixin, AttendanceForm):
     name = name_field()
-    email = email_field("For your confirmation and the link to change or cancel.")
+    email = email_field(lazy_gettext("For your confirmation and the link to change or cancel."))
     attendance = _attendance_field()
     guests = _guests_field()
     keep_updated = _keep_updated_field()
+    access_needs = _access_needs_field()
     #: one-time key: the same form sent twice gives back the same RSVP
-    submission_key = HiddenField(validators=[Regexp(r"^[A-Za-z0-9_-]{43}$",
-                                                    message="This form has expired.")])
+    submission_key = HiddenField(validators=[Regexp(
+        r"^[A-Za-z0-9_-]{43}$", message=lazy_gettext("This form has expired."))])
 
     def __init__(self, event: Event, *args: Any, **kwargs: Any) -> None:
         super().__init__(event, *args, **kwargs)
@@ -90,16 +112,18 @@ class RsvpForm(SpamGuardMixin, AttendanceForm):
             "venue_id": self.venue_id,
             "guests": self.guests.data,
             "keep_updated": self.keep_updated.data,
+            "access_needs": self.access_needs.data or "",
             "submission_key": self.submission_key.data,
         }
 
 
 class ChangeRsvpForm(AttendanceForm):
-    """Switch venue or online, change guests or consent to updates."""
+    """Switch venue or online, change guests, consent to updates or access needs."""
 
     attendance = _attendance_field()
     guests = _guests_field()
     keep_updated = _keep_updated_field()
+    access_needs = _access_needs_field()
 
 
 class ConfirmForm(FlaskForm):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from sqlalchemy.exc import IntegrityError
 
 from volunteer_hub.database import begin_write, utcnow
@@ -73,6 +74,7 @@ def _change_form(rsvp: Rsvp, **kwargs) -> ChangeRsvpForm:
         form.attendance.data = ONLINE if rsvp.is_online else str(rsvp.venue_id)
         form.guests.data = rsvp.guests
         form.keep_updated.data = rsvp.keep_updated
+        form.access_needs.data = rsvp.access_needs
     return form
 
 
@@ -107,15 +109,16 @@ def change(token: str) -> ResponseReturnValue:
         return _render_manage(rsvp, form, 422)
     try:
         changed = services.change_rsvp(rsvp, venue_id=form.venue_id, guests=form.guests.data,
-                                       keep_updated=form.keep_updated.data)
+                                       keep_updated=form.keep_updated.data,
+                                       access_needs=form.access_needs.data or "")
         db.session.commit()
     except services.RsvpError as error:
         db.session.rollback()
         return _render_manage(rsvp, form, 422, error=str(error))
     if changed:
-        flash("Your RSVP has been updated. We have emailed you the details.", "success")
+        flash(gettext("Your RSVP has been updated. We have emailed you the details."), "success")
     else:
-        flash("Nothing was changed.", "info")
+        flash(gettext("Nothing was changed."), "info")
     return redirect(url_for("rsvps.manage", token=token), 303)
 
 
@@ -146,7 +149,7 @@ def cancel(token: str) -> ResponseReturnValue:
         abort(400)
     services.cancel_rsvp(rsvp)
     db.session.commit()
-    flash("Your RSVP is cancelled. Thank you for letting us know.", "success")
+    flash(gettext("Your RSVP is cancelled. Thank you for letting us know."), "success")
     return redirect(url_for("rsvps.manage", token=token), 303)
 
 
@@ -165,7 +168,7 @@ def delete(token: str) -> ResponseReturnValue:
     slug = rsvp.event.slug
     services.delete_rsvp(rsvp)
     db.session.commit()
-    flash("Your RSVP and everything we held about it have been deleted.", "success")
+    flash(gettext("Your RSVP and everything we held about it have been deleted."), "success")
     return redirect(url_for("events.detail", slug=slug), 303)
 
 

@@ -11,22 +11,25 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext, lazy_gettext, ngettext
 from sqlalchemy import func, select
 
 from volunteer_hub.database import utcnow
 from volunteer_hub.events.models import Event, EventStatus, Venue
 from volunteer_hub.events.services import accepts_rsvps, lock_event, venue_of
 from volunteer_hub.extensions import db
+from volunteer_hub.i18n import N_, current_language, visitor_language
 from volunteer_hub.invites.services import feed_links
 from volunteer_hub.mail.compose import queue_email
 from volunteer_hub.privacy.addresses import forget_unused_addresses
 from volunteer_hub.rsvps import invites
 from volunteer_hub.rsvps.models import Rsvp, RsvpStatus
+from volunteer_hub.timefmt import format_number
 from volunteer_hub.tokens import link_token, new_nonce, token_hash
 from volunteer_hub.urls import absolute_url
 
 LINK_PURPOSE = "rsvp"
-RESENT_FORM = "This form was already sent. Please reload the page to RSVP again."
+RESENT_FORM = lazy_gettext("This form was already sent. Please reload the page to RSVP again.")
 
 
 class RsvpError(Exception):
@@ -102,8 +105,10 @@ def create_rsvp(
     guests: int,
     keep_updated: bool,
     submission_key: str,
+    access_needs: str = "",
 ) -> NewRsvp:
-    """Book a place (or a place on the waitlist) and queue the confirmation.
+    """Book a place (or a place on the waitlist) and queue the confirmation,
+    in the language of the page the person used (their emails keep it).
 
     The same ``submission_key`` gives back the RSVP it created before.
     Another RSVP with the same address stays untouched: this one is new,
@@ -130,10 +135,12 @@ def create_rsvp(
         email_key=email.casefold(),
         guests=guests,
         keep_updated=keep_updated,
+        access_needs=access_needs,
         token_nonce=nonce,
         token_hash=token_hash(link_token(LINK_PURPOSE, nonce)),
         submission_hash=submission_hash,
         ical_uid=invites.new_uid(),
+        language=current_language(),
     )
     _place(rsvp, venue, utcnow())
     db.session.add(rsvp)
@@ -199,25 +206,34 @@ def set_checked_in(rsvp: Rsvp, checked_in: bool) -> None:
     db.session.flush()
 
 
-def change_rsvp(rsvp: Rsvp, *, venue_id: int | None, guests: int, keep_updated: bool) -> bool:
-    """Switch venue or online, change guests or consent to updates. Returns
-    whether anything changed.
+def change_rsvp(rsvp: Rsvp, *, venue_id: int | None, guests: int, keep_updated: bool,
+                access_needs: str | None = None) -> bool:
+    """Switch venue or online, change guests, consent to updates or access
+    needs (None leaves them as they are). Returns whether anything changed.
 
     Someone who has a place keeps it unless the new choice fits: a full
     venue is refused with a message and nothing changes. Someone on the
     waitlist moves to the back of the new venue's waitlist, or straight in
     when there is room.
+
+    Made by the person on their manage page, the change also takes the
+    page's language for their emails; a coordinator's leaves it as it is.
     """
     event = rsvp.event
     _lock_and_reload(rsvp)
     if rsvp.status is RsvpStatus.CANCELLED:
-        raise RsvpError("This RSVP is cancelled. To come after all, please RSVP again.")
+        raise RsvpError(gettext("This RSVP is cancelled. To come after all, please RSVP again."))
     venue = _check_request(event, venue_id, guests)
-    consent_changed = keep_updated != rsvp.keep_updated
+    if (language := visitor_language()) is not None:
+        rsvp.language = language
+    details_changed = keep_updated != rsvp.keep_updated or (
+        access_needs is not None and access_needs != rsvp.access_needs)
     rsvp.keep_updated = keep_updated
+    if access_needs is not None:
+        rsvp.access_needs = access_needs
     if venue_id == rsvp.venue_id and guests == rsvp.guests:
         db.session.flush()
-        return consent_changed
+        return details_changed
 
     old_venue = rsvp.venue
     moving = venue_id != rsvp.venue_id
@@ -225,11 +241,13 @@ def change_rsvp(rsvp: Rsvp, *, venue_id: int | None, guests: int, keep_updated: 
     if rsvp.status is RsvpStatus.GOING and venue is not None and growing:
         left = places_left(venue, besides=rsvp if not moving else None)
         if left is not None and 1 + guests > left:
-            counting_yours = "" if moving else ", counting yours"
-            raise RsvpError(
-                f"{venue.name} does not have room for {_people(1 + guests)} "
-                f"({_places(left)} free{counting_yours}). Your RSVP is unchanged."
-            )
+            party = {"venue": venue.name, "people": _people(1 + guests),
+                     "places": _places(left)}
+            if moving:
+                raise RsvpError(gettext("%(venue)s does not have room for %(people)s "
+                                        "(%(places)s free). Your RSVP is unchanged.", **party))
+            raise RsvpError(gettext("%(venue)s does not have room for %(people)s (%(places)s "
+                                    "free, counting yours). Your RSVP is unchanged.", **party))
     rsvp.venue, rsvp.guests = venue, guests
     if moving and rsvp.status is RsvpStatus.WAITLISTED:
         _place(rsvp, venue, utcnow())
@@ -385,16 +403,18 @@ def _lock_and_reload(rsvp: Rsvp) -> None:
 def _check_request(event: Event, venue_id: int | None, guests: int) -> Venue | None:
     """The venue asked for, after checking the event takes this RSVP."""
     if not accepts_rsvps(event):
-        raise RsvpError("This event is not taking RSVPs.")
+        raise RsvpError(gettext("This event is not taking RSVPs."))
     if not 0 <= guests <= event.guest_limit:
-        raise RsvpError(f"You can bring up to {event.guest_limit} guests.")
+        raise RsvpError(ngettext("You can bring up to %(count)s guest.",
+                                 "You can bring up to %(count)s guests.", event.guest_limit,
+                                 count=format_number(event.guest_limit)))
     if venue_id is None:
         if not event.online:
-            raise RsvpError("This event has no online attendance.")
+            raise RsvpError(gettext("This event has no online attendance."))
         return None
     venue = venue_of(event, venue_id)
     if venue is None:
-        raise RsvpError("Please choose one of the event's venues.")
+        raise RsvpError(gettext("Please choose one of the event's venues."))
     return venue
 
 
@@ -419,18 +439,18 @@ def _has_other_rsvp(rsvp: Rsvp) -> bool:
 
 
 SUBJECTS = {
-    "confirmation": "RSVP confirmed: {title}",
-    "waitlisted": "You are on the waitlist: {title}",
-    "promoted": "A place is yours: {title}",
-    "changed": "RSVP updated: {title}",
-    "cancelled": "RSVP cancelled: {title}",
-    "merged": "Two RSVPs made one: {title}",
-    "deleted": "Your data is deleted: {title}",
-    "new_link": "Your new link: {title}",
-    "date_announced": "Date announced: {title}",
-    "event_changed": "Changed: {title}",
-    "event_cancelled": "Cancelled: {title}",
-    "reminder": "Reminder: {title}",
+    "confirmation": N_("RSVP confirmed: %(title)s"),
+    "waitlisted": N_("You are on the waitlist: %(title)s"),
+    "promoted": N_("A place is yours: %(title)s"),
+    "changed": N_("RSVP updated: %(title)s"),
+    "cancelled": N_("RSVP cancelled: %(title)s"),
+    "merged": N_("Two RSVPs made one: %(title)s"),
+    "deleted": N_("Your data is deleted: %(title)s"),
+    "new_link": N_("Your new link: %(title)s"),
+    "date_announced": N_("Date announced: %(title)s"),
+    "event_changed": N_("Changed: %(title)s"),
+    "event_cancelled": N_("Cancelled: %(title)s"),
+    "reminder": N_("Reminder: %(title)s"),
 }
 
 #: Emails that offer the person's calendar feed.
@@ -457,7 +477,8 @@ def _queue(rsvp: Rsvp, template: str, *, linked: bool = True, with_invite: bool 
         f"rsvps/{template}",
         to_name=rsvp.name,
         to_email=rsvp.email,
-        subject=SUBJECTS[subject_key].format(title=rsvp.event.title),
+        subject=lazy_gettext(SUBJECTS[subject_key], title=rsvp.event.title),
+        language=rsvp.language,
         rsvp_id=rsvp.id if linked else None,
         forget_recipient=not linked,
         calendar=calendar,
@@ -474,8 +495,8 @@ def _queue(rsvp: Rsvp, template: str, *, linked: bool = True, with_invite: bool 
 
 
 def _places(count: int) -> str:
-    return "1 place" if count == 1 else f"{count} places"
+    return ngettext("%(count)s place", "%(count)s places", count, count=format_number(count))
 
 
 def _people(count: int) -> str:
-    return "1 person" if count == 1 else f"{count} people"
+    return ngettext("%(count)s person", "%(count)s people", count, count=format_number(count))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField,
@@ -21,39 +22,41 @@ from volunteer_hub.volunteers.models import Task
 
 
 def _optional_text(label: str, limit: int, description: str = "") -> StringField:
+    """An optional line of text; ``label`` and ``description`` are lazy translations."""
     return StringField(label, description=description, filters=[strip],
                        validators=[Optional(), Length(max=limit), printable_text])
 
 
 def _languages() -> StringField:
-    return _optional_text("Languages (optional)", 200, "For example: English, Farsi, Spanish.")
+    return _optional_text(_l("Languages (optional)"), 200,
+                          _l("For example: English, Farsi, Spanish."))
 
 
 def _skills() -> StringField:
-    return _optional_text("Skills (optional)", 500,
-                          "For example: translation, design, driving, first aid.")
+    return _optional_text(_l("Skills (optional)"), 500,
+                          _l("For example: translation, design, driving, first aid."))
 
 
 class SignupForm(SpamGuardMixin, FlaskForm):
-    tasks = SelectMultipleField("Tasks", coerce=int, validate_choice=False)
+    tasks = SelectMultipleField(_l("Tasks"), coerce=int, validate_choice=False)
     name = name_field()
     email = email_field(
-        "For your confirmation, calendar invites and the link to change your mind.")
+        _l("For your confirmation, calendar invites and the link to change your mind."))
     phone = StringField(
-        "Phone (optional)",
-        description="Only if you are happy for a coordinator to call or text you.",
+        _l("Phone (optional)"),
+        description=_l("Only if you are happy for a coordinator to call or text you."),
         filters=[strip],
         validators=[Optional(), Length(max=40), Regexp(
             r"^[0-9+()\-. ]*$",
-            message="Please use digits only (spaces, +, - and brackets are fine).")],
+            message=_l("Please use digits only (spaces, +, - and brackets are fine)."))],
     )
     languages = _languages()
     skills = _skills()
-    note = TextAreaField("Note (optional)", filters=[strip],
+    note = TextAreaField(_l("Note (optional)"), filters=[strip],
                          validators=[Optional(), Length(max=1000)])
     #: one-time key: the same form sent twice gives back the same sign-up
     submission_key = HiddenField(validators=[Regexp(r"^[A-Za-z0-9_-]{43}$",
-                                                    message="This form has expired.")])
+                                                    message=_l("This form has expired."))])
 
     def __init__(self, tasks: list[Task], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -63,11 +66,11 @@ class SignupForm(SpamGuardMixin, FlaskForm):
 
     def validate_tasks(self, field: SelectMultipleField) -> None:
         if not field.data:
-            raise ValidationError("Please choose at least one task.")
+            raise ValidationError(_l("Please choose at least one task."))
         open_ids = {task_id for task_id, _ in field.choices}
         if not set(field.data) <= open_ids:
-            raise ValidationError("One of the tasks you chose is no longer open. Nothing was "
-                                  "saved; please choose again.")
+            raise ValidationError(_l("One of the tasks you chose is no longer open. Nothing "
+                                     "was saved; please choose again."))
 
     def data_for_service(self) -> dict[str, Any]:
         return {
@@ -84,12 +87,12 @@ class SignupForm(SpamGuardMixin, FlaskForm):
 class HelpOfferForm(SpamGuardMixin, FlaskForm):
     name = name_field()
     email = email_field(
-        "For your confirmation, calendar invites and the link to change your mind.")
+        _l("For your confirmation, calendar invites and the link to change your mind."))
     skills = _skills()
     languages = _languages()
-    availability = _optional_text("When you are available (optional)", 500,
-                                  "For example: weekday evenings, weekends.")
-    note = TextAreaField("Anything else (optional)", filters=[strip],
+    availability = _optional_text(_l("When you are available (optional)"), 500,
+                                  _l("For example: weekday evenings, weekends."))
+    note = TextAreaField(_l("Anything else (optional)"), filters=[strip],
                          validators=[Optional(), Length(max=1000)])
 
     def data_for_service(self) -> dict[str, str]:

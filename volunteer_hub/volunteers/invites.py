@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
+
+from volunteer_hub.i18n import language, mail_language
 from volunteer_hub.invites import ical, state
 from volunteer_hub.mail.compose import CalendarPart
 from volunteer_hub.urls import absolute_url
@@ -13,26 +16,28 @@ def new_uid() -> str:
 
 
 def entry_for(assignment: Assignment, manage_url: str) -> ical.Entry | None:
-    """What the volunteer's calendar should show; None for a task without a time."""
+    """What the volunteer's calendar should show; None for a task without a
+    time. Its texts are in the volunteer's language (see rsvps.invites)."""
     task = assignment.task
     starts_at, ends_at, zone = task.when
     if starts_at is None:
         return None
     url = absolute_url("volunteers.index") + f"#task-{task.id}"
-    event_line = f"For: {task.event.title}\n\n" if task.event else ""
+    with language(mail_language(assignment.signup.language)):
+        event_line = (gettext("For: %(event)s", event=task.event.title) + "\n\n"
+                      if task.event else "")
+        summary = gettext("Volunteer: %(task)s", task=task.title)
+        drop = gettext("Drop this task or see your other tasks: %(link)s", link=manage_url)
     return ical.Entry(
         uid=assignment.ical_uid,
         sequence=0,
-        summary=f"Volunteer: {task.title}",
+        summary=summary,
         starts_at=starts_at,
         ends_at=ends_at,
         timezone=zone,
         location=task.where,
         url=url,
-        description=(
-            f"{event_line}{task.description}\n\n"
-            f"Drop this task or see your other tasks: {manage_url}"
-        ).strip(),
+        description=f"{event_line}{task.description}\n\n{drop}".strip(),
     )
 
 

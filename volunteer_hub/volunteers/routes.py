@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 
 from volunteer_hub.database import begin_write
 from volunteer_hub.errors import render_error
@@ -73,7 +74,7 @@ def offer_help() -> ResponseReturnValue:
         return _render_index(offer_form=form, status=422)
     services.offer_help(**form.data_for_service())
     db.session.commit()
-    flash("Thank you for offering to help. A coordinator will be in touch.", "success")
+    flash(gettext("Thank you for offering to help. A coordinator will be in touch."), "success")
     return redirect(url_for("volunteers.index"), 303)
 
 
@@ -109,8 +110,8 @@ def drop(token: str, task_id: int) -> ResponseReturnValue:
     except services.SignupError:
         abort(404)
     db.session.commit()
-    flash(f"You are no longer down for “{assignment.task.title}”. Thank you for letting us know.",
-          "success")
+    flash(gettext("You are no longer down for “%(task)s”. Thank you for letting us know.",
+                  task=assignment.task.title), "success")
     return redirect(url_for("volunteers.manage", token=token), 303)
 
 
@@ -128,7 +129,7 @@ def delete(token: str) -> ResponseReturnValue:
         abort(400)
     services.delete_signup(signup)
     db.session.commit()
-    flash("Your sign-up and everything we held about it have been deleted.", "success")
+    flash(gettext("Your sign-up and everything we held about it have been deleted."), "success")
     return redirect(url_for("volunteers.index"), 303)
 
 

@@ -13,12 +13,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from babel.lists import format_list
+from flask_babel import get_locale, gettext, lazy_gettext
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from volunteer_hub.database import utcnow
 from volunteer_hub.events.models import Event, EventStatus
 from volunteer_hub.extensions import db
+from volunteer_hub.i18n import N_, current_language
 from volunteer_hub.invites.services import feed_links
 from volunteer_hub.mail.compose import queue_email
 from volunteer_hub.privacy.addresses import forget_unused_addresses
@@ -35,7 +38,7 @@ from volunteer_hub.volunteers.models import (
 )
 
 LINK_PURPOSE = "signup"
-RESENT_FORM = "This form was already sent. Please reload the page to sign up again."
+RESENT_FORM = lazy_gettext("This form was already sent. Please reload the page to sign up again.")
 
 
 class SignupError(Exception):
@@ -185,26 +188,30 @@ def create_signup(
     whole form, so that nothing is stored half.
     """
     if not task_ids:
-        raise SignupError("Please choose at least one task.")
+        raise SignupError(gettext("Please choose at least one task."))
     tasks = lock_tasks(task_ids)
     submission_hash = token_hash(submission_key)
     earlier = db.session.scalar(select(Signup).where(Signup.submission_hash == submission_hash))
     if earlier is not None:
         chosen = {assignment.task_id for assignment in earlier.assignments}
         if earlier.email_key != email.casefold() or chosen != set(task_ids):
-            raise SignupError(RESENT_FORM)
+            raise SignupError(str(RESENT_FORM))
         return NewSignup(earlier, created=False)
     closed = [task for task in tasks if not accepts_signups(task)]
     if closed or len(tasks) != len(set(task_ids)):
-        titles = ", ".join(task.title for task in closed) or "One of the tasks"
-        raise SignupError(f"{titles}: no longer open for sign-ups. Nothing was saved; "
-                          "please choose again.")
+        if not closed:
+            raise SignupError(gettext("One of the tasks you chose is no longer open. Nothing "
+                                      "was saved; please choose again."))
+        raise SignupError(gettext(
+            "%(titles)s: no longer open for sign-ups. Nothing was saved; please choose again.",
+            titles=format_list([task.title for task in closed], locale=get_locale() or "en")))
 
     nonce = new_nonce()
     signup = Signup(
         name=name, email=email, email_key=email.casefold(), phone=phone,
         languages=languages, skills=skills, note=note, token_nonce=nonce,
         token_hash=token_hash(link_token(LINK_PURPOSE, nonce)), submission_hash=submission_hash,
+        language=current_language(),
     )
     counts = confirmed_counts(task.id for task in tasks)
     now = utcnow()
@@ -340,20 +347,20 @@ def offer_help(*, name: str, email: str, skills: str, languages: str, availabili
     db.session.add(offer)
     db.session.flush()
     queue_email("volunteers/help_offer", to_name=name, to_email=email,
-                subject="Thank you for offering to help", offer=offer,
+                subject=lazy_gettext("Thank you for offering to help"), offer=offer,
                 volunteer_url=absolute_url("volunteers.index"))
     return offer
 
 
 SUBJECTS = {
-    "confirmation": "Thank you for volunteering",
-    "task_invite": "Calendar invite: {task}",
-    "promoted": "A place is yours: {task}",
-    "dropped": "You dropped: {task}",
-    "task_changed": "Changed: {task}",
-    "task_cancelled": "Cancelled: {task}",
-    "deleted": "Your data is deleted: {task}",
-    "new_link": "Your new volunteer link",
+    "confirmation": N_("Thank you for volunteering"),
+    "task_invite": N_("Calendar invite: %(task)s"),
+    "promoted": N_("A place is yours: %(task)s"),
+    "dropped": N_("You dropped: %(task)s"),
+    "task_changed": N_("Changed: %(task)s"),
+    "task_cancelled": N_("Cancelled: %(task)s"),
+    "deleted": N_("Your data is deleted: %(task)s"),
+    "new_link": N_("Your new volunteer link"),
 }
 
 
@@ -364,7 +371,8 @@ def _queue_signup(signup: Signup, template: str) -> None:
         f"volunteers/{template}",
         to_name=signup.name,
         to_email=signup.email,
-        subject=SUBJECTS[template],
+        subject=lazy_gettext(SUBJECTS[template]),
+        language=signup.language,
         signup_id=signup.id,
         signup=signup,
         manage_url=manage_url(signup),
@@ -387,7 +395,8 @@ def _queue_assignment(assignment: Assignment, template: str, *, linked: bool = T
         f"volunteers/{template}",
         to_name=signup.name,
         to_email=signup.email,
-        subject=SUBJECTS[template].format(task=task.title),
+        subject=lazy_gettext(SUBJECTS[template], task=task.title),
+        language=signup.language,
         signup_id=signup.id if linked else None,
         forget_recipient=not linked,
         calendar=calendar,
