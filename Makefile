@@ -18,7 +18,7 @@ AXE_DIR := .cache/axe
 AXE_JS := $(AXE_DIR)/node_modules/axe-core/axe.min.js
 AXE_STAMP := $(AXE_DIR)/.installed-$(AXE_VERSION)
 
-.PHONY: run test lint install vnu axe db translations messages clean
+.PHONY: run test lint install vnu axe db translations messages clean bench
 
 run: db
 	@echo "Volunteer Hub on http://$(HOST):$(PORT)/ (mail is delivered in the background)"
@@ -33,6 +33,13 @@ db: install translations
 
 test: lint vnu axe translations
 	VNU_JAR=$(abspath $(VNU_JAR)) AXE_JS=$(abspath $(AXE_JS)) $(BIN)/pytest $(PYTEST_ARGS)
+
+# Throughput and latency under gunicorn, against a bare Flask hello world
+# served the same way (bench/README.md). Needs wrk (apt-get install wrk).
+# Pass options with BENCH_ARGS="--runs 3 --duration 10".
+bench: install translations
+	$(BIN)/python -m pip install --quiet -e '.[deploy]'
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # ruff: errors, bugs and import order; bandit: medium and high security
 # findings (each deliberate exception is justified where it is, with nosec).

@@ -1,0 +1,305 @@
+"""Benchmark Volunteer Hub against a bare Flask "hello world", both served by
+gunicorn.conf.py, with wrk. See bench/README.md.
+
+    .venv/bin/python bench/run.py [--runs 3] [--duration 30] [--connections 50]
+
+Prepares a fresh SQLite database in a temporary folder (migrations, demo
+data, and a benchmark event whose one venue has a large capacity), starts
+gunicorn for both apps on free ports, and runs each target ``--runs`` times,
+round by round, so that every figure can be divided by the hello-world rate
+measured in the same round. Prints a Markdown table of medians and writes it,
+with the raw figures as JSON, to ``--output`` (build/bench/ by default).
+After each RSVP round it checks the database: nobody beyond the venue's
+capacity is going, and every RSVP the client saw acknowledged (303) is there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess  # nosec B404: runs gunicorn and wrk, fixed arguments
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+EVENT_PAGE = "/events/afternoon-of-solidarity-2027"
+BENCH_SLUG = "benchmark-rsvp"
+#: (name, app, path): what each round measures, hello world first
+TARGETS = [
+    ("hello world", "hello", "/"),
+    ("event page", "hub", EVENT_PAGE),
+    ("calendar feed", "hub", "/calendar.ics"),
+    ("RSVP flow", "hub", f"/events/{BENCH_SLUG}"),
+]
+_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3, "h": 3600e3}
+
+
+@dataclass
+class Result:
+    """One wrk run, as wrk reported it; latencies in milliseconds."""
+
+    target: str
+    round: int
+    requests: int
+    seconds: float
+    rate: float
+    latency: dict[str, float]
+    errors: int
+    statuses: dict[str, int] = field(default_factory=dict)
+    rsvps: int = 0
+    check: str = ""
+
+
+def parse_wrk(output: str) -> dict:
+    """Requests, duration, rate, latency percentiles, errors and (for the
+    RSVP script) the status counts from wrk's text output."""
+    def number(pattern: str, default: str = "0") -> str:
+        found = re.search(pattern, output)
+        return found.group(1) if found else default
+
+    latency = {f"p{pct}": float(value) * _UNITS[unit] for pct, value, unit in
+               re.findall(r"^\s+(50|75|90|99)%\s+([\d.]+)(us|ms|s|m|h)\s*$", output, re.M)}
+    socket_errors = sum(map(int, re.findall(
+        r"(?:connect|read|write|timeout) (\d+)", number(r"Socket errors: (.*)", ""))))
+    statuses = dict(re.findall(r"^status (\S+) (\d+)$", output, re.M))
+    return {
+        "requests": int(number(r"(\d+) requests in")),
+        "seconds": _seconds(number(r"requests in ([\d.]+\w+),", "0s")),
+        "rate": float(number(r"Requests/sec:\s+([\d.]+)")),
+        "latency": latency,
+        "errors": socket_errors + int(number(r"Non-2xx or 3xx responses: (\d+)")),
+        "statuses": {status: int(count) for status, count in statuses.items()},
+    }
+
+
+def _seconds(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(\w+)", text).groups()
+    return float(value) * _UNITS[unit] / 1e3
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def prepare_database(env: dict[str, str], capacity: int) -> None:
+    """Migrations, the demo events, and the benchmark event."""
+    flask = [str(BIN / "flask"), "--app", "volunteer_hub"]
+    for command in (["db", "upgrade"], ["seed-demo"]):
+        subprocess.run([*flask, *command], env=env, cwd=ROOT, check=True,  # nosec B603
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with hub_app(env).app_context():
+        from volunteer_hub.events.models import Event, EventStatus, Venue
+        from volunteer_hub.extensions import db
+
+        starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=60)
+        db.session.add(Event(
+            slug=BENCH_SLUG, title="Benchmark RSVPs", timezone="UTC", starts_at=starts,
+            ends_at=starts + timedelta(hours=2), status=EventStatus.PUBLISHED,
+            venues=[Venue(name="Benchmark hall", address="1 Load Street", timezone="UTC",
+                          capacity=capacity)]))
+        db.session.commit()
+
+
+def hub_app(env: dict[str, str]):
+    """The app, configured from ``env`` exactly as gunicorn's workers are."""
+    os.environ.update({key: value for key, value in env.items()
+                       if key.startswith("VOLUNTEER_HUB_")})
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from volunteer_hub import create_app
+
+    return create_app()
+
+
+def check_rsvps(env: dict[str, str], prefix: str, acknowledged: int) -> str:
+    """'' when nothing is overbooked and every acknowledged RSVP is stored,
+    else what is wrong. Rows may exceed 303s: RSVPs in flight when wrk
+    stopped are stored without the client seeing their answer."""
+    with hub_app(env).app_context():
+        from sqlalchemy import func, select
+
+        from volunteer_hub.events.models import Event, Venue
+        from volunteer_hub.extensions import db
+        from volunteer_hub.rsvps.models import Rsvp, RsvpStatus
+
+        venue = db.session.scalars(select(Venue).join(Event).where(
+            Event.slug == BENCH_SLUG)).one()
+        going = db.session.scalar(select(func.coalesce(func.sum(1 + Rsvp.guests), 0)).where(
+            Rsvp.venue_id == venue.id, Rsvp.status == RsvpStatus.GOING))
+        stored = db.session.scalar(select(func.count()).select_from(Rsvp).where(
+            Rsvp.email.like(f"{prefix}-%")))
+        db.session.remove()
+    problems = []
+    if going > venue.capacity:
+        problems.append(f"OVERBOOKED: {going} going, capacity {venue.capacity}")
+    if stored < acknowledged:
+        problems.append(f"LOST: {acknowledged} acknowledged, {stored} stored")
+    return "; ".join(problems) or f"ok ({stored} stored, {acknowledged} acknowledged)"
+
+
+def start_gunicorn(app: str | None, port: int, env: dict[str, str], log: Path):
+    command = [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"),
+               "--bind", f"127.0.0.1:{port}"]
+    if app:
+        command += ["--pythonpath", str(ROOT / "bench"), app]
+    server = subprocess.Popen(command, env=env, cwd=ROOT,  # nosec B603
+                              stdout=log.open("w"), stderr=subprocess.STDOUT,
+                              start_new_session=True)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)  # nosec B310
+            return server
+        except OSError:
+            if server.poll() is not None:
+                raise SystemExit(f"gunicorn exited; see {log}") from None
+            time.sleep(0.3)
+    raise SystemExit(f"gunicorn did not answer on port {port}; see {log}")
+
+
+def wrk(url: str, args: argparse.Namespace, *, seconds: int, script: list[str] = ()) -> str:
+    command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{seconds}s",
+               "--latency", "--timeout", "10s"]
+    if script:
+        command += ["-s", str(ROOT / "bench" / "rsvp.lua"), url, "--", *script]
+    else:
+        command.append(url)
+    return subprocess.run(command, check=True, capture_output=True,  # nosec B603
+                          text=True).stdout
+
+
+def measure(args: argparse.Namespace, ports: dict[str, int], env: dict[str, str],
+            out: Path) -> list[Result]:
+    results = []
+    for url in (f"http://127.0.0.1:{ports['hello']}/",
+                f"http://127.0.0.1:{ports['hub']}{EVENT_PAGE}"):
+        wrk(url, args, seconds=2)  # warm-up: imports, templates, connections
+    for number in range(1, args.runs + 1):
+        for name, app, path in TARGETS:
+            url = f"http://127.0.0.1:{ports[app]}{path}"
+            prefix = f"bench-r{number}-{secrets.token_hex(3)}"
+            rsvp = name == "RSVP flow"
+            output = wrk(url, args, seconds=args.duration, script=[prefix] if rsvp else [])
+            (out / f"wrk-{number}-{path.strip('/').replace('/', '_') or 'hello'}.txt"
+             ).write_text(output)
+            result = Result(target=name, round=number, **parse_wrk(output))
+            if rsvp:
+                result.rsvps = result.statuses.get("303", 0)
+                result.errors += sum(count for status, count in result.statuses.items()
+                                     if status not in ("200", "303"))
+                result.check = check_rsvps(env, prefix, result.rsvps)
+            results.append(result)
+            print(f"round {number} {name}: {result.rate:.0f} req/s, "
+                  f"p99 {result.latency.get('p99', 0):.1f} ms, errors {result.errors}"
+                  + (f", {result.rsvps / result.seconds:.0f} RSVPs/s, {result.check}"
+                     if rsvp else ""), flush=True)
+    return results
+
+
+def table(results: list[Result]) -> str:
+    """Medians over the rounds; ratios are taken per round, then the median."""
+    hello = {result.round: result.rate for result in results if result.target == "hello world"}
+    rows = ["| target | req/s | ratio to hello | p50 ms | p90 ms | p99 ms | errors "
+            "| RSVPs/s | RSVPs/s ÷ hello req/s | database check |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    for name, _app, _path in TARGETS:
+        runs = [result for result in results if result.target == name]
+        if not runs:
+            continue
+
+        def median(values):
+            return statistics.median(values) if values else float("nan")
+
+        rate = median([run.rate for run in runs])
+        ratio = median([run.rate / hello[run.round] for run in runs])
+        pcts = [median([run.latency.get(p, float("nan")) for run in runs])
+                for p in ("p50", "p90", "p99")]
+        rsvp = name == "RSVP flow"
+        rsvps = median([run.rsvps / run.seconds for run in runs]) if rsvp else None
+        rsvp_ratio = median([run.rsvps / run.seconds / hello[run.round]
+                             for run in runs]) if rsvp else None
+        checks = "; ".join(sorted({run.check.split(" (")[0] for run in runs})) if rsvp else ""
+        rows.append(
+            f"| {name} | {rate:.0f} | {ratio:.3f} | {pcts[0]:.1f} | {pcts[1]:.1f} "
+            f"| {pcts[2]:.1f} | {sum(run.errors for run in runs)} "
+            f"| {'' if rsvps is None else f'{rsvps:.0f}'} "
+            f"| {'' if rsvp_ratio is None else f'{rsvp_ratio:.3f}'} | {checks} |")
+    return "\n".join(rows)
+
+
+def machine() -> str:
+    model = re.search(r"^model name\s*:\s*(.*)$", Path("/proc/cpuinfo").read_text(), re.M)
+    memory = re.search(r"^MemTotal:\s*(\d+)", Path("/proc/meminfo").read_text(), re.M)
+    load = os.getloadavg()
+    return (f"{os.cpu_count()} CPUs ({model.group(1) if model else 'unknown'}), "
+            f"{int(memory.group(1)) / 2**20:.0f} GiB RAM, "
+            f"load average before the run {load[0]:.2f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=3, help="rounds (default 3)")
+    parser.add_argument("--duration", type=int, default=30, help="seconds per wrk run")
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--capacity", type=int, default=1_000_000,
+                        help="places at the benchmark venue (small: test the waitlist)")
+    parser.add_argument("--output", type=Path, default=ROOT / "build" / "bench")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk not found: apt-get install wrk")
+
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    out = args.output / stamp
+    out.mkdir(parents=True)
+    folder = Path(tempfile.mkdtemp(prefix="volunteer-hub-bench-"))
+    env = {**os.environ,
+           "VOLUNTEER_HUB_DATABASE_URL": f"sqlite:///{folder / 'hub.sqlite3'}",
+           "VOLUNTEER_HUB_SECRET_KEY": secrets.token_hex(32),
+           "VOLUNTEER_HUB_MAIL_URL": str(folder / "mail"),
+           # a benchmark is one address posting fast: neither is a bot here
+           "VOLUNTEER_HUB_RATELIMIT_ENABLED": "false",
+           "VOLUNTEER_HUB_FORM_MIN_SECONDS": "0"}
+    env.pop("VOLUNTEER_HUB_ACCESS_LOG", None)
+    about = machine()
+    prepare_database(env, args.capacity)
+    ports = {"hello": free_port(), "hub": free_port()}
+    servers = []
+    try:
+        for app, port in ports.items():
+            servers.append(start_gunicorn("hello:app" if app == "hello" else None, port,
+                                          env, out / f"gunicorn-{app}.log"))
+        results = measure(args, ports, env, out)
+    finally:
+        for server in servers:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+        if not args.keep:
+            shutil.rmtree(folder, ignore_errors=True)
+    report = (f"Machine: {about}. wrk {args.threads} threads, {args.connections} "
+              f"connections, {args.runs} × {args.duration} s; medians.\n\n{table(results)}\n")
+    (out / "results.md").write_text(report)
+    (out / "results.json").write_text(json.dumps([asdict(r) for r in results], indent=1))
+    print(f"\n{report}\nWritten to {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
+    if any(result.check and not result.check.startswith("ok") for result in results):
+        raise SystemExit("the database check failed")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,73 @@
+"""gunicorn settings for Volunteer Hub: ``gunicorn -c gunicorn.conf.py``.
+
+Sized for a small server (two cores); every number can be overridden from
+the environment without editing this file. See bench/README.md for the
+figures measured with it.
+"""
+
+from __future__ import annotations
+
+import os
+
+
+def _cores() -> int:
+    """CPUs this process may run on (a container's or taskset's limit, not
+    the host's)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def _bind() -> list[str]:
+    """``VOLUNTEER_HUB_BIND`` ("127.0.0.1:8000", "unix:/run/hub.sock", several
+    separated by commas), else ``HOST``:``PORT``. Loopback by default: a
+    proxy in front (nginx) is the one that faces the internet."""
+    if addresses := os.environ.get("VOLUNTEER_HUB_BIND", "").strip():
+        return [address.strip() for address in addresses.split(",") if address.strip()]
+    return [f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"]
+
+
+wsgi_app = "volunteer_hub:create_app()"
+bind = _bind()
+
+# Processes give parallelism (Python runs one thread at a time per process):
+# two per core, so one worker can render while the other waits on SQLite's
+# write lock, the disk or the network. Threads (the gthread worker) let each
+# process overlap several requests that wait, chiefly writers queued behind
+# SQLite's single write lock for up to SQLITE_BUSY_TIMEOUT_MS, without the
+# memory of more processes. More processes than that on two cores only adds
+# context switches; more threads only adds contention for the GIL.
+# WEB_CONCURRENCY is the name gunicorn and most hosts already use.
+workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * _cores())
+threads = int(os.environ.get("GUNICORN_THREADS") or 4)
+worker_class = "gthread"
+#: open (keep-alive) connections each worker holds; idle ones use no thread
+worker_connections = 1000
+
+# Each worker builds its own app, so each has its own database connections:
+# an SQLite connection (or a psycopg pool) must never cross a fork.
+preload_app = False
+
+#: a request running longer than this has its worker restarted
+timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
+#: on a restart or deploy, requests in flight get this long to finish
+graceful_timeout = 30
+#: seconds an idle keep-alive connection stays open
+keepalive = 5
+
+# Privacy (SECURITY.md): no access log by default. Paths carry people's
+# manage-link tokens and the client address says who came; neither may be
+# written down. VOLUNTEER_HUB_ACCESS_LOG ("-" for standard output, or a
+# file) turns on a log of method, status, size and duration only: no
+# address (%(h)s), no request line or path (%(r)s, %(U)s, %(q)s), no
+# referrer (%(f)s, which can hold a manage link) and no user agent.
+accesslog = os.environ.get("VOLUNTEER_HUB_ACCESS_LOG") or None
+access_log_format = '%(t)s %(m)s %(s)s %(b)s %(M)sms'
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+
+# gunicorn 25+ opens a control socket (for ``gunicornc``) in the home folder
+# by default; nothing here uses it, and two servers on one machine would
+# fight over the same path. Older versions ignore the setting.
+control_socket_disable = True
