@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 
@@ -16,14 +17,24 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
 
 
+#: Rendering is a pure function of the text, and the same few descriptions
+#: are shown on every page view: keep the latest results.
+_RENDERED_KEPT = 512
+
+
+@functools.lru_cache(maxsize=_RENDERED_KEPT)
+def _to_html(source: str) -> str:
+    return markdown.markdown(source, extensions=["sane_lists"], output_format="html")
+
+
+@functools.lru_cache(maxsize=_RENDERED_KEPT)
 def render_markdown(source: str) -> Markup:
     """HTML for ``source``; scripts, styles, images and other hosts' frames are
     stripped, links get ``rel="noopener noreferrer nofollow"``."""
-    html = markdown.markdown(source, extensions=["sane_lists"], output_format="html")
     # nh3 keeps only the tags and attributes allowed above: safe to mark safe
     return Markup(  # nosec B704
         nh3.clean(
-            html,
+            _to_html(source),
             tags=ALLOWED_TAGS,
             attributes=ALLOWED_ATTRIBUTES,
             url_schemes={"http", "https", "mailto"},
@@ -32,10 +43,10 @@ def render_markdown(source: str) -> Markup:
     )
 
 
+@functools.lru_cache(maxsize=_RENDERED_KEPT)
 def markdown_to_text(source: str) -> str:
     """The words of ``source`` without markup, for calendar descriptions."""
-    rendered = markdown.markdown(source, extensions=["sane_lists"], output_format="html")
-    return html.unescape(nh3.clean(rendered, tags=set())).strip()
+    return html.unescape(nh3.clean(_to_html(source), tags=set())).strip()
 
 
 _URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]")
