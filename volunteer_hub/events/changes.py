@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from volunteer_hub.database import utcnow
 from volunteer_hub.events.models import Event, EventStatus, Venue
 from volunteer_hub.events.services import lock_event
 from volunteer_hub.extensions import db
@@ -82,6 +83,7 @@ def add_venue(event: Event, **fields: object) -> Venue:
     lock_event(event)
     venue = Venue(event=event, position=len(event.venues), **_checked(VENUE_FIELDS, fields))
     db.session.add(venue)
+    event.updated_at = utcnow()  # the public pages and calendars change
     db.session.flush()
     return venue
 

@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from werkzeug.http import is_resource_modified
 
 from volunteer_hub.database import utcnow
 from volunteer_hub.events.models import Event, EventStatus
 from volunteer_hub.events.services import get_public_event_or_404
 from volunteer_hub.extensions import db
-from volunteer_hub.invites import ical, services
+from volunteer_hub.invites import caching, ical, services
 from volunteer_hub.invites.entries import event_entries
 from volunteer_hub.rsvps.forms import ConfirmForm
 from volunteer_hub.rsvps.invites import feed_entry
@@ -25,26 +36,51 @@ from volunteer_hub.volunteers.services import manage_url as signup_manage_url
 bp = Blueprint("invites", __name__)
 
 
-def _calendar_response(body: bytes, filename: str, *, private: bool = False) -> Response:
+PUBLIC_CACHE_CONTROL = "public, max-age=300"
+
+
+def _calendar_response(body: bytes, filename: str, *, private: bool = False,
+                       validator: caching.Validator | None = None) -> Response:
     response = Response(body, mimetype="text/calendar")
     response.headers.set("Content-Disposition", "attachment", filename=filename)
-    response.headers["Cache-Control"] = "private, no-store" if private else "public, max-age=300"
+    response.headers["Cache-Control"] = "private, no-store" if private else PUBLIC_CACHE_CONTROL
+    if validator is not None:
+        response.set_etag(validator.etag)
+        response.last_modified = validator.last_modified
+    return response
+
+
+def _not_modified(validator: caching.Validator) -> Response | None:
+    """304 when the caller's copy is current, decided before building anything."""
+    if is_resource_modified(request.environ, etag=validator.etag,
+                            last_modified=validator.last_modified):
+        return None
+    response = Response(status=304)
+    response.set_etag(validator.etag)
+    response.last_modified = validator.last_modified
+    response.headers["Cache-Control"] = PUBLIC_CACHE_CONTROL
     return response
 
 
 @bp.get("/events/<slug>.ics")
 def event_ics(slug: str) -> ResponseReturnValue:
     event = get_public_event_or_404(slug)
+    validator = caching.event_validator(event)
+    if (unchanged := _not_modified(validator)) is not None:
+        return unchanged
     entries = event_entries(event)
     if not entries:
         abort(404)
     body = ical.feed(entries, name=event.title, stamp=utcnow())
-    return _calendar_response(body, f"{event.slug}.ics")
+    return _calendar_response(body, f"{event.slug}.ics", validator=validator)
 
 
 @bp.get("/calendar.ics")
 def public_feed() -> ResponseReturnValue:
     """Every published (or cancelled) event with a date, for subscription."""
+    validator = caching.public_feed_validator()
+    if (unchanged := _not_modified(validator)) is not None:
+        return unchanged
     events = db.session.scalars(
         select(Event)
         .where(Event.status.in_([EventStatus.PUBLISHED, EventStatus.CANCELLED]))
@@ -54,7 +90,7 @@ def public_feed() -> ResponseReturnValue:
     )
     entries = [entry for event in events for entry in event_entries(event)]
     body = ical.feed(entries, name=current_app.config["CAMPAIGN_NAME"], stamp=utcnow())
-    return _calendar_response(body, "events.ics")
+    return _calendar_response(body, "events.ics", validator=validator)
 
 
 @bp.get("/calendar/<token>.ics")

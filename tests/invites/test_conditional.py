@@ -1,0 +1,100 @@
+"""Calendar apps poll the public feeds: an unchanged feed is answered 304
+from one small query, without building the calendar; any change to an
+event or its places, or another language, gives the new feed."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from tests.helpers import manage_path, rsvp_form
+from volunteer_hub.database import begin_write
+from volunteer_hub.events import changes
+from volunteer_hub.events.models import Event
+from volunteer_hub.extensions import db
+from volunteer_hub.invites import ical
+
+
+def queries_during(app, request):
+    """The SQL statements one request runs."""
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        response = request()
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+    return response, statements
+
+
+@pytest.mark.parametrize("path", ["/calendar.ics", "/events/{slug}.ics"])
+def test_an_unchanged_feed_is_304_without_building_it(app, client, make_event, monkeypatch,
+                                                      path):
+    event = make_event()
+    path = path.format(slug=event.slug)
+    first = client.get(path)
+    assert first.status_code == 200 and first.headers["ETag"] and first.headers["Last-Modified"]
+    assert first.headers["Cache-Control"] == "public, max-age=300"
+
+    def must_not_build(*args, **kwargs):
+        raise AssertionError("the calendar was built for a 304")
+
+    monkeypatch.setattr(ical, "feed", must_not_build)
+    again, statements = queries_during(
+        app, lambda: client.get(path, headers={"If-None-Match": first.headers["ETag"]}))
+    assert again.status_code == 304 and again.data == b""
+    assert again.headers["ETag"] == first.headers["ETag"]
+    selects = [statement for statement in statements if statement.startswith("SELECT")]
+    assert len(selects) <= 3, selects  # the validator, or the event with its places
+    since = client.get(path, headers={"If-Modified-Since": first.headers["Last-Modified"]})
+    assert since.status_code in (200, 304)  # 200 only within the second of the last change
+
+
+def test_any_change_gives_the_new_feed(app, client, make_event):
+    event = make_event()
+    etags = {client.get("/calendar.ics").headers["ETag"]}
+
+    def changed(change) -> None:
+        with app.app_context():
+            begin_write()
+            change(db.session.get(Event, event.id))
+            db.session.commit()
+        response = client.get("/calendar.ics", headers={"If-None-Match": ", ".join(etags)})
+        assert response.status_code == 200, change
+        assert response.headers["ETag"] not in etags
+        etags.add(response.headers["ETag"])
+
+    changed(lambda e: changes.update_event(e, title="Renamed rally"))
+    changed(lambda e: changes.add_venue(e, name="Federal Plaza", address="26 Federal Plaza",
+                                        timezone="America/New_York", capacity=5))
+    changed(lambda e: changes.update_venue(e.venues[0], name="Harlem, upstairs"))
+    changed(lambda e: changes.reschedule(e, e.starts_at + timedelta(days=1),
+                                         e.ends_at + timedelta(days=1)))
+    changed(changes.cancel_event)
+    make_event(title="Another rally")
+    response = client.get("/calendar.ics", headers={"If-None-Match": ", ".join(etags)})
+    assert response.status_code == 200 and b"Another rally" in response.data
+
+
+def test_each_language_has_its_own_validator(client, make_event):
+    make_event()
+    english = client.get("/calendar.ics")
+    persian = client.get("/calendar.ics", headers={"Accept-Language": "fa",
+                                                   "If-None-Match": english.headers["ETag"]})
+    assert persian.status_code == 200 and persian.headers["ETag"] != english.headers["ETag"]
+    assert {"Accept-Language", "Cookie"} <= set(persian.vary)
+
+
+def test_personal_calendars_are_never_cached(client, make_event):
+    event = make_event()
+    path = manage_path(client.post(f"/events/{event.slug}/rsvp", data=rsvp_form(event.venues[0])))
+    response = client.get(f"{path}/invite.ics")
+    assert response.headers["Cache-Control"] != "public, max-age=300"
+    assert "ETag" not in response.headers
