@@ -164,3 +164,21 @@ def test_a_broadcast_keeps_the_coordinators_words_around_each_persons_language(
     assert f"{RLM}دربارهٔ: {TITLE}" in text
     assert '<p style="white-space: pre-wrap;" dir="auto">It will be hot.</p>' in html_of(shirin)
     assert text_of(ana).startswith("Hello Ana,\r\n\r\nIt will be hot.")
+
+
+def test_a_translated_title_is_used_in_the_email_but_not_in_the_invite(app, client, make_event,
+                                                                       outbox):
+    from volunteer_hub.events.models import Event
+    from volunteer_hub.events.translations import save_translation
+
+    event = make_event(title=TITLE)
+    with app.app_context():
+        save_translation(db.session.get(Event, event.id), "fa",
+                         title="زندانیان سیاسی ایران باید آزاد شوند", description="")
+        db.session.commit()
+    client.post(f"/events/{event.slug}/rsvp", headers=PERSIAN, data=rsvp_form(event.venues[0]))
+    [message] = outbox()
+    assert message["Subject"] == "اعلام حضور شما ثبت شد: زندانیان سیاسی ایران باید آزاد شوند"
+    assert "زندانیان سیاسی ایران باید آزاد شوند" in text_of(message)
+    assert TITLE not in text_of(message)
+    assert invite_of(message).summary == TITLE  # calendars keep the event's own title

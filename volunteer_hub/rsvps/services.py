@@ -12,11 +12,13 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext, lazy_gettext, ngettext
+from flask_babel.speaklater import LazyString
 from sqlalchemy import func, select
 
 from volunteer_hub.database import utcnow
 from volunteer_hub.events.models import Event, EventStatus, Venue
 from volunteer_hub.events.services import accepts_rsvps, lock_event, venue_of
+from volunteer_hub.events.translations import localized
 from volunteer_hub.extensions import db
 from volunteer_hub.i18n import N_, current_language, visitor_language
 from volunteer_hub.invites.services import feed_links
@@ -477,7 +479,9 @@ def _queue(rsvp: Rsvp, template: str, *, linked: bool = True, with_invite: bool 
         f"rsvps/{template}",
         to_name=rsvp.name,
         to_email=rsvp.email,
-        subject=lazy_gettext(SUBJECTS[subject_key], title=rsvp.event.title),
+        # the title the person's language gives it, once that language is set
+        subject=lazy_gettext(SUBJECTS[subject_key],
+                             title=LazyString(lambda: localized(rsvp.event).title)),
         language=rsvp.language,
         rsvp_id=rsvp.id if linked else None,
         forget_recipient=not linked,
