@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import secrets
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email import message_from_bytes, policy
@@ -11,10 +13,13 @@ from email.message import EmailMessage
 from typing import Any
 
 import icalendar
+import sqlalchemy as sa
 from aiosmtpd.handlers import Message
+from flask import Flask
 from ical.calendar_stream import IcsCalendarStream
 
 from volunteer_hub.events.models import Venue
+from volunteer_hub.extensions import db
 
 
 def rsvp_form(venue: Venue | str, **overrides: Any) -> dict[str, Any]:
@@ -162,3 +167,20 @@ def signup_path(response: Any) -> str:
     location = response.headers["Location"]
     assert location.startswith("/signup/")
     return location
+
+
+@contextmanager
+def counting_queries(app: Flask) -> Iterator[list[str]]:
+    """Collect the SQL statements the app runs inside the block."""
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)

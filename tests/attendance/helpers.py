@@ -1,5 +1,5 @@
-"""Helpers for the attendance tests: many RSVPs at once, CSV parsing, SQL
-counting, and printing a page with Chromium."""
+"""Helpers for the attendance tests: many RSVPs at once, CSV parsing, and
+printing a page with Chromium."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ import csv
 import io
 import shutil
 import subprocess
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -62,23 +61,6 @@ def read_csv(response: Any) -> list[list[str]]:
     data = response.get_data()
     assert data.startswith("\ufeff".encode())
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
-
-
-@contextmanager
-def counting_queries(app: Flask) -> Iterator[list[str]]:
-    """Collect the SQL statements the app runs inside the block."""
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
 
 
 def standalone_page(html: str, folder: Path) -> Path:

@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from tests.attendance.helpers import add_rsvps, counting_queries, read_csv
-from tests.helpers import rsvp_form
+from tests.attendance.helpers import add_rsvps, read_csv
+from tests.helpers import counting_queries, rsvp_form
 from volunteer_hub import PROJECT_ROOT
 from volunteer_hub.extensions import db
 from volunteer_hub.rsvps.models import Rsvp, RsvpStatus
