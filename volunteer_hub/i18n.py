@@ -31,6 +31,8 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import Babel, force_locale, get_locale
 
+from volunteer_hub.urls import local_path
+
 #: What the switcher offers, each in its own language.
 LANGUAGES = {"en": "English", "fa": "فارسی", "es": "Español"}
 DEFAULT_LANGUAGE = "en"
@@ -110,9 +112,7 @@ def language(code: str | None) -> Iterator[None]:
 
 def _safe_next(target: str | None) -> str:
     """Only a path on this site: the switcher is never an open redirect."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
-        return target
-    return url_for("events.index")
+    return local_path(target) or url_for("events.index")
 
 
 @bp.get("/language/<code>")

@@ -174,3 +174,13 @@ def test_sign_out_needs_a_post(coordinator):
     assert coordinator.get("/console/logout").status_code == 405
     assert coordinator.post("/console/logout").status_code == 303
     assert coordinator.get("/console/").status_code == 302
+
+
+def test_sign_in_never_redirects_off_site_through_white_space(client, make_coordinator):
+    make_coordinator()
+    for target in ("/console/\t/evil.example", "/console\n/x", "/console\\evil.example"):
+        response = client.post("/console/login", query_string={"next": target},
+                               data={"email": "coordinator@example.org", "password": PASSWORD})
+        assert response.status_code == 303, target
+        assert response.headers["Location"] == "/console/", target
+        client.post("/console/logout")

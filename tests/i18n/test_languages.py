@@ -38,7 +38,10 @@ def test_the_switcher_is_a_plain_link_remembered_in_a_cookie(client):
     assert 'lang="fa" hreflang="fa" aria-current="true"' in client.get("/").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/", "/\\evil.example"])
+@pytest.mark.parametrize("target", [
+    "//evil.example/", "https://evil.example/", "/\\evil.example", "/\t/evil.example",
+    "/\n/evil.example", "/\r\n/evil.example", "/ /evil.example", "/\x00/evil.example",
+    "javascript:alert(1)", "//%2Fevil.example"])
 def test_the_switcher_never_sends_people_elsewhere(client, target):
     response = client.get("/language/es", query_string={"next": target})
     assert response.headers["Location"] == "/"

@@ -37,6 +37,7 @@ from volunteer_hub.database import begin_write
 from volunteer_hub.extensions import db
 from volunteer_hub.paging import requested_page
 from volunteer_hub.rsvps.forms import ConfirmForm
+from volunteer_hub.urls import local_path
 
 bp = Blueprint("coordinators", __name__, url_prefix="/console")
 #: Pages for people who are not signed in (yet).
@@ -56,9 +57,7 @@ THROTTLED = ("Too many attempts for this address. Please wait a quarter of an ho
 
 def _safe_next(target: str | None) -> str:
     """Only our own console pages: never an open redirect."""
-    if target and target.startswith("/console") and not target.startswith("//"):
-        return target
-    return url_for("console.home")
+    return local_path(target, "/console") or url_for("console.home")
 
 
 @bp.route("/login", methods=["GET", "POST"])
