@@ -143,11 +143,12 @@ def _emails(about: Any) -> list[dict[str, Any]]:
 
 
 def _feed(email_key: str) -> dict[str, Any] | None:
-    """Only whether the address has a personal calendar feed, and since when:
-    the feed lists the address's other RSVPs, so its link is not given."""
-    created_at = db.session.scalar(
-        select(CalendarFeed.created_at).where(CalendarFeed.email_key == email_key))
-    return None if created_at is None else {"created_at": _time(created_at)}
+    """Only whether the address has a personal calendar feed: the feed lists
+    the address's other RSVPs, so neither its link nor its age (which would
+    hint at older records) is given."""
+    exists = db.session.scalar(
+        select(CalendarFeed.id).where(CalendarFeed.email_key == email_key))
+    return None if exists is None else {"exists": True}
 
 
 def _time(moment: datetime | None) -> str | None:
