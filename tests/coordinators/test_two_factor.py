@@ -317,7 +317,14 @@ def test_an_admin_can_turn_off_two_factor_for_someone_who_lost_their_phone(
     enrol(colleague)
     page = text(coordinator.get("/console/admin/accounts"))
     assert "Turn off two-factor" in page
-    response = coordinator.post(f"/console/admin/accounts/{colleague}/two-factor-off")
+    path = f"/console/admin/accounts/{colleague}/two-factor-off"
+    assert "Your password" in text(coordinator.get(path))
+    # an open admin session alone is not enough: the admin's own password is asked
+    assert coordinator.post(path).status_code == 422
+    wrong = coordinator.post(path, data={"password": "not the password"})
+    assert wrong.status_code == 422 and "That is not your password." in text(wrong)
+    assert account(fetch, "lost@example.org").totp_enabled_at is not None
+    response = coordinator.post(path, data={"password": PASSWORD})
     assert response.status_code == 303
     assert account(fetch, "lost@example.org").totp_enabled_at is None
     assert ("account.2fa_off", "turned off Lost's two-factor sign-in") in actions(fetch)

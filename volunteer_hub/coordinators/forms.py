@@ -83,3 +83,11 @@ class ReauthForm(FlaskForm):
     password = PasswordField("Your password", validators=[
         DataRequired("Please enter your password."), Length(max=500)])
     code = _code("From your authenticator app, or a recovery code.")
+
+
+class OwnPasswordForm(FlaskForm):
+    """The acting admin's own password, before a change that weakens someone
+    else's account: a session left open is not enough."""
+
+    password = PasswordField("Your password", validators=[
+        DataRequired("Please enter your password."), Length(max=500)])

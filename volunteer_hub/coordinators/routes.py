@@ -27,6 +27,7 @@ from volunteer_hub.coordinators.forms import (
     ForgotPasswordForm,
     LoginForm,
     NewCoordinatorForm,
+    OwnPasswordForm,
     PasswordChangeForm,
     ReauthForm,
     ResetPasswordForm,
@@ -345,12 +346,26 @@ def remove(account_id: int) -> ResponseReturnValue:
     return redirect(url_for("accounts.accounts"), 303)
 
 
-@admin_bp.post("/accounts/<int:account_id>/two-factor-off")
+@admin_bp.route("/accounts/<int:account_id>/two-factor-off", methods=["GET", "POST"])
 def two_factor_off_for(account_id: int) -> ResponseReturnValue:
-    """For someone who lost both their phone and their recovery codes."""
+    """For someone who lost both their phone and their recovery codes. The
+    admin confirms with their own password: together with a password reset
+    this would hand over the account, so an unattended session must not do it."""
     coordinator = _other_account(account_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    form = OwnPasswordForm()
+    if not form.validate_on_submit():
+        return render_template("coordinators/two_factor_off_for.html", form=form,
+                               coordinator=coordinator), 422 if form.errors else 200
+    if services.is_throttled(current_user.email):
+        form.password.errors.append(THROTTLED)
+        return render_template("coordinators/two_factor_off_for.html", form=form,
+                               coordinator=coordinator), 429
+    if not check_password_hash(current_user.password_hash, form.password.data):
+        services.record_failure(current_user.email)
+        db.session.commit()
+        form.password.errors.append("That is not your password.")
+        return render_template("coordinators/two_factor_off_for.html", form=form,
+                               coordinator=coordinator), 422
     if coordinator.has_two_factor:
         two_factor.disable(coordinator)
         services.audit(current_user, "account.2fa_off",
