@@ -7,31 +7,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-import sqlalchemy as sa
 
-from tests.helpers import manage_path, rsvp_form
+from tests.helpers import counting_queries, manage_path, rsvp_form
 from volunteer_hub.database import begin_write
 from volunteer_hub.events import changes
 from volunteer_hub.events.models import Event
 from volunteer_hub.extensions import db
 from volunteer_hub.invites import ical
-
-
-def queries_during(app, request):
-    """The SQL statements one request runs."""
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
-        response = request()
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
-    return response, statements
 
 
 @pytest.mark.parametrize("path", ["/calendar.ics", "/events/{slug}.ics"])
@@ -47,8 +29,8 @@ def test_an_unchanged_feed_is_304_without_building_it(app, client, make_event, m
         raise AssertionError("the calendar was built for a 304")
 
     monkeypatch.setattr(ical, "feed", must_not_build)
-    again, statements = queries_during(
-        app, lambda: client.get(path, headers={"If-None-Match": first.headers["ETag"]}))
+    with counting_queries(app) as statements:
+        again = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304 and again.data == b""
     assert again.headers["ETag"] == first.headers["ETag"]
     selects = [statement for statement in statements if statement.startswith("SELECT")]
