@@ -19,6 +19,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
+from wtforms import Field
 
 from volunteer_hub.coordinators import services, two_factor
 from volunteer_hub.coordinators.auth import must_enrol, protect
@@ -241,23 +242,34 @@ def two_factor_confirm() -> ResponseReturnValue:
     return render_template("coordinators/recovery_codes.html", codes=codes)
 
 
+def _own_password_refused(password: Field, throttled_on: Field) -> int | None:
+    """Why the signed-in coordinator's own password is not accepted, as the
+    status to answer with: 429 while their address is paused, 422 when it is
+    wrong (which counts towards the pause); None when it is right."""
+    if services.is_throttled(current_user.email):
+        throttled_on.errors.append(THROTTLED)
+        return 429
+    if not check_password_hash(current_user.password_hash, password.data):
+        password.errors.append("That is not your password.")
+        services.record_failure(current_user.email)
+        db.session.commit()
+        return 422
+    return None
+
+
 def _reauthenticated(form: ReauthForm) -> bool:
     """Whether the form carries the coordinator's password and a current
     code (which is used up); failures count towards the sign-in throttle."""
     if not form.validate_on_submit():
         return False
-    if services.is_throttled(current_user.email):
-        form.code.errors.append(THROTTLED)
+    if _own_password_refused(form.password, form.code) is not None:
         return False
-    if not check_password_hash(current_user.password_hash, form.password.data):
-        form.password.errors.append("That is not your password.")
-    elif two_factor.verify(_me(), form.code.data) is None:
+    if two_factor.verify(_me(), form.code.data) is None:
         form.code.errors.append("That code is not right, or has been used already.")
-    else:
-        return True
-    services.record_failure(current_user.email)
-    db.session.commit()
-    return False
+        services.record_failure(current_user.email)
+        db.session.commit()
+        return False
+    return True
 
 
 @bp.post("/two-factor/recovery-codes")
@@ -354,18 +366,12 @@ def two_factor_off_for(account_id: int) -> ResponseReturnValue:
     coordinator = _other_account(account_id)
     form = OwnPasswordForm()
     if not form.validate_on_submit():
+        status = 422 if form.errors else 200
+    else:
+        status = _own_password_refused(form.password, form.password)
+    if status is not None:
         return render_template("coordinators/two_factor_off_for.html", form=form,
-                               coordinator=coordinator), 422 if form.errors else 200
-    if services.is_throttled(current_user.email):
-        form.password.errors.append(THROTTLED)
-        return render_template("coordinators/two_factor_off_for.html", form=form,
-                               coordinator=coordinator), 429
-    if not check_password_hash(current_user.password_hash, form.password.data):
-        services.record_failure(current_user.email)
-        db.session.commit()
-        form.password.errors.append("That is not your password.")
-        return render_template("coordinators/two_factor_off_for.html", form=form,
-                               coordinator=coordinator), 422
+                               coordinator=coordinator), status
     if coordinator.has_two_factor:
         two_factor.disable(coordinator)
         services.audit(current_user, "account.2fa_off",
