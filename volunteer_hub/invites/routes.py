@@ -44,9 +44,12 @@ def _calendar_response(body: bytes, filename: str, *, private: bool = False,
     response = Response(body, mimetype="text/calendar")
     response.headers.set("Content-Disposition", "attachment", filename=filename)
     response.headers["Cache-Control"] = "private, no-store" if private else PUBLIC_CACHE_CONTROL
-    if validator is not None:
-        response.set_etag(validator.etag)
-        response.last_modified = validator.last_modified
+    return response if validator is None else _validated(response, validator)
+
+
+def _validated(response: Response, validator: caching.Validator) -> Response:
+    response.set_etag(validator.etag)
+    response.last_modified = validator.last_modified
     return response
 
 
@@ -56,10 +59,8 @@ def _not_modified(validator: caching.Validator) -> Response | None:
                             last_modified=validator.last_modified):
         return None
     response = Response(status=304)
-    response.set_etag(validator.etag)
-    response.last_modified = validator.last_modified
     response.headers["Cache-Control"] = PUBLIC_CACHE_CONTROL
-    return response
+    return _validated(response, validator)
 
 
 @bp.get("/events/<slug>.ics")
