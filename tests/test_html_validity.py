@@ -31,16 +31,24 @@ def vnu(database_url: str) -> list[str]:
     SQLite; asking for ``database_url`` here skips before the app is built."""
     if not database_url.startswith("sqlite"):
         pytest.skip("HTML validity does not depend on the database: checked on SQLite only")
+    command = vnu_command()
+    if isinstance(command, str):
+        pytest.skip(command)
+    return command
+
+
+def vnu_command(*jvm_options: str) -> list[str] | str:
+    """The command that runs the checker, or why it cannot run."""
     jar = os.environ.get("VNU_JAR")
     if not jar:
-        pytest.skip("VNU_JAR is not set: `make test` sets it when npm and java are installed")
+        return "VNU_JAR is not set: `make test` sets it when npm and java are installed"
     if not Path(jar).is_file():
-        pytest.skip(f"VNU_JAR points at {jar}, which does not exist "
-                    "(`make test` installs it when npm and java are installed)")
+        return (f"VNU_JAR points at {jar}, which does not exist "
+                "(`make test` installs it when npm and java are installed)")
     java = shutil.which("java")
     if java is None:
-        pytest.skip("java is not installed: the Nu HTML checker needs it")
-    return [java, "-jar", jar]
+        return "java is not installed: the Nu HTML checker needs it"
+    return [java, *jvm_options, "-jar", jar]
 
 
 def _render_public_pages(app, client, make_event) -> dict[str, str]:

@@ -26,7 +26,7 @@ from werkzeug.serving import make_server
 
 from tests.conftest import PASSWORD, _dispose, fresh_app
 from tests.helpers import free_port
-from tests.test_html_validity import assert_valid_html
+from tests.test_html_validity import assert_valid_html, vnu_command
 from volunteer_hub.coordinators.services import create_coordinator
 from volunteer_hub.demo.seed import seed_demo
 from volunteer_hub.extensions import db
@@ -56,12 +56,10 @@ def _axe_script() -> str:
 
 
 def _vnu() -> list[str] | None:
-    jar, java = os.environ.get("VNU_JAR"), shutil.which("java")
-    if jar and Path(jar).is_file() and java:
-        # The JVM runs a few seconds per test: the quick compiler alone halves
-        # that (its deeper stack needs -Xss, as vnu's schemas recurse deeply).
-        return [java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss4m", "-jar", jar]
-    return None
+    # The JVM runs a few seconds per test: the quick compiler alone halves
+    # that (its deeper stack needs -Xss, as vnu's schemas recurse deeply).
+    command = vnu_command("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss4m")
+    return None if isinstance(command, str) else command
 
 
 @pytest.fixture(scope="session")
