@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import datetime
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from sqlalchemy import func, select
 
 from volunteer_hub.database import begin_write, utcnow
 from volunteer_hub.extensions import db
@@ -20,11 +22,27 @@ from volunteer_hub.rsvps.services import queue_due_reminders
 
 log = logging.getLogger(__name__)
 
+#: PostgreSQL advisory lock ("vh_remnd"): one worker queues reminders at a time.
+REMINDER_LOCK = 0x76685F72656D6E64
 
-def _queue_reminders() -> None:
+
+def queue_reminders(now: datetime | None = None) -> int | None:
+    """Queue and commit the reminders that are due; None when another worker
+    is queueing them right now (PostgreSQL).
+
+    Two workers reading the same due RSVPs at once would each queue a
+    reminder: on PostgreSQL ``begin_write()`` locks nothing, so the lock here
+    makes them take turns (the one that waits finds the work done next
+    round); on SQLite ``BEGIN IMMEDIATE`` already does.
+    """
     begin_write()
-    queue_due_reminders()
+    if db.engine.dialect.name == "postgresql" and not db.session.scalar(
+            select(func.pg_try_advisory_xact_lock(REMINDER_LOCK))):
+        db.session.rollback()
+        return None
+    queued = queue_due_reminders(now)
     db.session.commit()
+    return queued
 
 
 @click.command("send-mail")
@@ -40,7 +58,7 @@ def send_mail_command(once: bool, interval: float | None) -> None:
     purge_due_at = utcnow()
     while True:
         try:
-            _queue_reminders()
+            queue_reminders()
             if not once:
                 purge_due_at = purge_if_due(purge_due_at)
             tried = deliver_due(transport)
