@@ -50,6 +50,7 @@ def create_app(
     from volunteer_hub.appeal.routes import bp as appeal_bp
     from volunteer_hub.appeal.routes import console_bp as appeal_console_bp
     from volunteer_hub.attendance.routes import bp as attendance_bp
+    from volunteer_hub.backup import backup_command
     from volunteer_hub.broadcasts.routes import bp as broadcasts_bp
     from volunteer_hub.checkin.routes import bp as checkin_bp
     from volunteer_hub.comments.routes import bp as comments_bp
@@ -102,6 +103,7 @@ def create_app(
     app.cli.add_command(send_mail_command)
     app.cli.add_command(purge_expired_command)
     app.cli.add_command(create_coordinator_command)
+    app.cli.add_command(backup_command)
     errors.register(app)
     security.register(app)
     privacy_logging.install(app)
