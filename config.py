@@ -83,6 +83,11 @@ class Config:
     RATELIMIT_ENABLED = True
     PUBLIC_POST_LIMIT = "30 per minute;300 per hour"
     LOGIN_POST_LIMIT = "10 per minute;60 per hour"
+    #: Proxies in front of the app whose X-Forwarded-For and -Proto it trusts
+    #: (1 for nginx; docs/deploy.md). 0 trusts neither, so no client can pose
+    #: as another address; but behind a proxy every client then comes from the
+    #: proxy's address and all share one rate limit.
+    PROXY_COUNT = 0
 
     #: Public forms sent back faster than this are taken for bots.
     FORM_MIN_SECONDS = 3

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Flask, current_app
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from volunteer_hub.database import configure_sqlite
 from volunteer_hub.extensions import csrf, db, limiter, migrate
@@ -38,6 +39,10 @@ def create_app(
         app.config.from_object("config.TestConfig")
         app.config.from_mapping(test_config)
     _complete_config(app)
+    if proxies := int(app.config.get("PROXY_COUNT") or 0):
+        # Behind nginx every request comes from the proxy: trust its
+        # X-Forwarded-For (the client, for the rate limits) and -Proto (HTTPS).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
