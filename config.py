@@ -24,8 +24,13 @@ class Config:
     #: ``postgresql://`` URLs use the psycopg 3 driver.
     DATABASE_URL: str | None = None
 
-    #: SQLite: how long a writer waits for the write lock before giving up.
-    SQLITE_BUSY_TIMEOUT_MS = 30_000
+    #: How long a writer waits for the database (SQLite's write lock, or
+    #: PostgreSQL's lock on an event's row) before the person is asked to try
+    #: again (503, nothing saved). Keep it well under gunicorn's timeout.
+    LOCK_TIMEOUT_MS = 10_000
+    #: A request that waited longer than this behind the proxy (its
+    #: X-Request-Start header) is answered 503 at once; 0 never sheds.
+    QUEUE_TIMEOUT_SECONDS = 15
 
     #: ``smtp://host:port`` or a folder for ``.eml`` files.
     #: When unset: ``instance/mail/``.
@@ -94,6 +99,11 @@ class Config:
     #: Where the donate button points; unset: no button.
     DONATE_URL: str | None = None
 
+    #: Seconds each server process keeps a rendered event page before drawing
+    #: it again from the database (only the form keys are made per visitor):
+    #: the places left it shows may lag this much behind. 0 turns it off.
+    PAGE_CACHE_SECONDS = 1.0
+
     #: Upcoming events shown per page on the home page.
     EVENTS_PER_PAGE = 20
 
@@ -124,6 +134,8 @@ class TestConfig(Config):
     #: the test client speaks plain HTTP
     SESSION_COOKIE_SECURE = False
     FORM_MIN_SECONDS = 0
+    #: pages show each change at once; tests/test_page_cache.py turns it on
+    PAGE_CACHE_SECONDS = 0
     #: rate limits have their own tests, which turn them on
     RATELIMIT_ENABLED = False
     #: scrypt at a lower cost, so the suite stays fast; never in production

@@ -35,7 +35,7 @@ bind = _bind()
 # two per core, so one worker can render while the other waits on SQLite's
 # write lock, the disk or the network. Threads (the gthread worker) let each
 # process overlap several requests that wait, chiefly writers queued behind
-# SQLite's single write lock for up to SQLITE_BUSY_TIMEOUT_MS, without the
+# SQLite's single write lock for up to LOCK_TIMEOUT_MS, without the
 # memory of more processes. More processes than that on two cores only adds
 # context switches; more threads only adds contention for the GIL.
 # WEB_CONCURRENCY is the name gunicorn and most hosts already use.

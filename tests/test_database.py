@@ -20,7 +20,7 @@ def test_sqlite_uses_wal_a_busy_timeout_and_foreign_keys(sqlite_app):
     with sqlite_app.app_context():
         pragma = lambda name: db.session.execute(sa.text(f"PRAGMA {name}")).scalar()  # noqa: E731
         assert pragma("journal_mode") == "wal"
-        assert pragma("busy_timeout") == 30_000
+        assert pragma("busy_timeout") == 10_000
         assert pragma("foreign_keys") == 1
 
 

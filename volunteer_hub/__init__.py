@@ -49,9 +49,9 @@ def create_app(
     csrf.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
-            configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+            configure_sqlite(db.engine, app.config["LOCK_TIMEOUT_MS"])
 
-    from volunteer_hub import errors, i18n, models, security, templating  # noqa: F401 (models)
+    from volunteer_hub import caching, errors, i18n, models, overload, security, templating  # noqa: F401 (models)
     from volunteer_hub.appeal.routes import bp as appeal_bp
     from volunteer_hub.appeal.routes import console_bp as appeal_console_bp
     from volunteer_hub.attendance.routes import bp as attendance_bp
@@ -110,10 +110,12 @@ def create_app(
     app.cli.add_command(create_coordinator_command)
     app.cli.add_command(backup_command)
     errors.register(app)
+    overload.register(app)
     security.register(app)
     privacy_logging.install(app)
     templating.register(app)
     i18n.register(app)
+    caching.register(app)
     return app
 
 

@@ -7,6 +7,7 @@ import enum
 from datetime import UTC, datetime
 from typing import Any
 
+from flask import current_app
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, Engine, MetaData, event
 from sqlalchemy import Enum as SAEnum
@@ -106,13 +107,21 @@ def begin_write() -> None:
     A transaction that has only read so far (loading the signed-in
     coordinator, say) is ended first; what it loaded is read again under the
     lock. One that has already written cannot be restarted, and raises.
+
+    Waiting for a lock ends after ``LOCK_TIMEOUT_MS`` with an
+    ``OperationalError`` (SQLite's busy timeout, PostgreSQL's
+    ``lock_timeout`` for this transaction), which the person gets as "busy,
+    try again" (``volunteer_hub.overload``).
     """
     session = db.session()
     if session.in_transaction():
         if session.new or session.dirty or session.deleted or session.info.get("wrote"):
             raise RuntimeError("begin_write() must come before the transaction's first write")
         session.rollback()
-    session.connection(execution_options={"sqlite_immediate": True})
+    connection = session.connection(execution_options={"sqlite_immediate": True})
+    if connection.dialect.name == "postgresql":
+        timeout = int(current_app.config["LOCK_TIMEOUT_MS"])
+        connection.exec_driver_sql(f"SET LOCAL lock_timeout = {timeout}")
 
 
 @event.listens_for(Session, "after_flush")

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from sqlalchemy.exc import IntegrityError
 
+from volunteer_hub import overload
 from volunteer_hub.database import begin_write, utcnow
 from volunteer_hub.errors import render_error
 from volunteer_hub.events.pages import render_event
@@ -34,6 +44,18 @@ def _gone(error: services.RsvpGone) -> ResponseReturnValue:
 
 @bp.post("/events/<slug>/rsvp")
 def create(slug: str) -> ResponseReturnValue:
+    try:
+        return _create(slug)
+    except overload.DATABASE_BUSY:
+        # Nothing was saved: give the form back as filled in, same keys, so
+        # that sending it again is one click (and never a second RSVP).
+        db.session.rollback()
+        event = get_public_event_or_404(slug)
+        return overload.busy_response(make_response(render_event(
+            event, RsvpForm(event), 503, error=str(overload.BUSY_MESSAGE))))
+
+
+def _create(slug: str) -> ResponseReturnValue:
     begin_write()
     event = get_public_event_or_404(slug)
     form = RsvpForm(event)
