@@ -121,6 +121,11 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     #: A form left open for a day still submits.
     WTF_CSRF_TIME_LIMIT = 24 * 3600
+    #: Flask-WTF's extra check on HTTPS that a post's Referer is this site:
+    #: pages say ``Referrer-Policy: no-referrer`` (security.py), so browsers
+    #: send no Referer and the check would refuse every form. The CSRF token,
+    #: SameSite=Lax cookies and HSTS remain.
+    WTF_CSRF_SSL_STRICT = False
 
 
 class TestConfig(Config):
