@@ -56,13 +56,16 @@ def create(slug: str) -> ResponseReturnValue:
 
 
 def _create(slug: str) -> ResponseReturnValue:
-    begin_write()
     event = get_public_event_or_404(slug)
     form = RsvpForm(event)
     if not form.validate_on_submit():
         if form.submission_key.errors:
             form.submission_key.data = new_nonce()
         return render_event(event, form, 422)
+    # The form is checked before the write lock is taken, so that writers
+    # hold it for the booking alone; the event is read again under it.
+    begin_write()
+    event = get_public_event_or_404(slug)
     try:
         result = services.create_rsvp(event, **form.data_for_service())
         db.session.commit()
