@@ -8,6 +8,7 @@ can type is refused with a plain message. Rate limits come on top.
 from __future__ import annotations
 
 import time
+from functools import lru_cache
 from typing import Any
 
 from flask import current_app
@@ -23,7 +24,14 @@ def _serializer() -> URLSafeSerializer:
 
 
 def started_stamp() -> str:
-    return _serializer().dumps(int(time.time()))
+    """The signed "form shown at" second: the same for every form shown in
+    that second, so it is signed once (busy pages show many forms a second)."""
+    return _signed_second(current_app.config["SECRET_KEY"], int(time.time()))
+
+
+@lru_cache(maxsize=2)
+def _signed_second(secret_key: str, second: int) -> str:
+    return URLSafeSerializer(secret_key, salt=SALT).dumps(second)
 
 
 class SpamGuardMixin:
