@@ -4,7 +4,8 @@ event or its places, or another language, gives the new feed."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -13,7 +14,7 @@ from volunteer_hub.database import begin_write
 from volunteer_hub.events import changes
 from volunteer_hub.events.models import Event
 from volunteer_hub.extensions import db
-from volunteer_hub.invites import ical
+from volunteer_hub.invites import ical, routes
 
 
 @pytest.mark.parametrize("path", ["/calendar.ics", "/events/{slug}.ics"])
@@ -29,6 +30,7 @@ def test_an_unchanged_feed_is_304_without_building_it(app, client, make_event, m
         raise AssertionError("the calendar was built for a 304")
 
     monkeypatch.setattr(ical, "feed", must_not_build)
+    monkeypatch.setattr(ical, "feed_text", must_not_build)
     with counting_queries(app) as statements:
         again = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304 and again.data == b""
@@ -63,6 +65,39 @@ def test_any_change_gives_the_new_feed(app, client, make_event):
     make_event(title="Another rally")
     response = client.get("/calendar.ics", headers={"If-None-Match": ", ".join(etags)})
     assert response.status_code == 200 and b"Another rally" in response.data
+
+
+def test_an_unchanged_feed_is_built_once_and_stamped_at_each_request(app, client, make_event,
+                                                                     monkeypatch):
+    """The feed's text is kept under its validator: asked again without a
+    validator (a new subscriber), it is not built again, yet every VEVENT
+    carries the moment of the request; a change builds it anew."""
+    event = make_event(title="Rally")
+    built = []
+    build = ical.feed_text
+
+    def counted(*args, **kwargs):
+        built.append(args)
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(ical, "feed_text", counted)
+    first = client.get("/calendar.ics")
+    an_hour_later = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1)
+    monkeypatch.setattr(routes, "utcnow", lambda: an_hour_later)
+    again = client.get("/calendar.ics")
+    assert len(built) == 1
+    assert again.headers["ETag"] == first.headers["ETag"]
+    stamp = re.compile(rb"\r\nDTSTAMP:(\w+)\r\n")
+    assert set(stamp.findall(again.data)) == {an_hour_later.strftime("%Y%m%dT%H%M%SZ").encode()}
+    assert len(stamp.findall(again.data)) == again.data.count(b"BEGIN:VEVENT") >= 2
+    assert stamp.sub(b"", again.data) == stamp.sub(b"", first.data)
+
+    with app.app_context():
+        begin_write()
+        changes.update_event(db.session.get(Event, event.id), title="Renamed rally")
+        db.session.commit()
+    changed = client.get("/calendar.ics")
+    assert len(built) == 2 and b"Renamed rally" in changed.data and b"Rally" not in changed.data
 
 
 def test_each_language_has_its_own_validator(client, make_event):

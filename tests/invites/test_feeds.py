@@ -21,6 +21,7 @@ from volunteer_hub.database import begin_write
 from volunteer_hub.events import changes
 from volunteer_hub.events.models import Event, EventStatus
 from volunteer_hub.extensions import db
+from volunteer_hub.invites import ical
 from volunteer_hub.invites.models import CalendarFeed
 from volunteer_hub.mail.models import OutboxMessage
 
@@ -250,6 +251,18 @@ def test_personal_feed_lists_that_address_only_with_the_invites_uid_and_sequence
     others = [message for message in outbox() if "someone.else" in message["To"]]
     assert invite_of(others[0]).uid not in entries
     assert feed_token_of(others[0]) != token
+
+
+def test_personal_feeds_leave_nothing_behind_in_memory(client, make_event, outbox):
+    """Only public entries are kept serialised between requests: a personal
+    feed's carry manage links, and must go when the RSVP does."""
+    book(client, make_event(title="Rally"))
+    [confirmation] = outbox()
+    ical._public_vevent.cache_clear()
+    assert client.get(f"/calendar/{feed_token_of(confirmation)}.ics").status_code == 200
+    assert ical._public_vevent.cache_info().currsize == 0
+    assert client.get("/calendar.ics").status_code == 200
+    assert ical._public_vevent.cache_info().currsize == 2  # the venue and online
 
 
 def test_personal_feed_follows_changes_and_drops_cancelled_rsvps(

@@ -288,6 +288,35 @@ def test_any_text_survives_a_feed(several, name):
         assert "ATTENDEE" not in events[entry.uid]
 
 
+def icalendar_feed(entries: list[ical.Entry], name: str, stamp: datetime) -> bytes:
+    """The feed as icalendar writes it in one piece, the way ``ical.feed``
+    built it before it serialised each VEVENT on its own; VTIMEZONEs in
+    TZID order (icalendar adds them in the order of a set)."""
+    calendar = ical._calendar(entries, None, name)
+    for entry in entries:
+        calendar.add_component(ical._vevent(entry, stamp))
+    ical._add_timezones(calendar, entries)
+    calendar.subcomponents.sort(key=lambda component: (
+        component.name != "VTIMEZONE", str(component.get("TZID", ""))))
+    return calendar.to_ical()
+
+
+@FAST
+@given(
+    several=st.lists(entries(), max_size=4).map(
+        lambda found: [replace(entry, uid=f"e{i}@hub.example.org")
+                       for i, entry in enumerate(found)]),
+    name=texts(no_backslash, tricky=TRICKY_NO_BACKSLASH),
+)
+def test_a_feed_is_byte_for_byte_the_calendar_icalendar_writes(several, name):
+    """Each VEVENT serialised apart (and kept, for public feeds) and the
+    DTSTAMP written at the end give exactly icalendar's whole calendar."""
+    expected = icalendar_feed(several, name, STAMP)
+    assert ical.feed(several, name=name, stamp=STAMP) == expected
+    for _ in range(2):  # built, then from the kept VEVENTs
+        assert ical.feed_text(several, name=name, public=True).render(STAMP) == expected
+
+
 @pytest.mark.parametrize("text", ["C:\\New folder", "Narges\\Niloofar", "\\N"])
 def test_a_literal_backslash_n_is_not_a_line_break(text):
     entry = ical.Entry(uid="u@hub.example.org", sequence=0, summary=text,

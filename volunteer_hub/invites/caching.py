@@ -10,11 +10,19 @@ last change (``updated_at`` moves with each edit, status change and
 ``sequence`` bump) and the set of venues, plus the language of the request
 (the few words of an entry are translated) and this version of the code.
 It holds nothing about any person: the public calendars show no one.
+
+Because the validator changes with anything the public feed shows, it also
+keys the feed's text, kept once built (``kept_feed``): every request for an
+unchanged feed without a validator (a new subscriber, an app that never
+asks "changed since?") is answered without building it again.
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -27,6 +35,7 @@ from volunteer_hub import i18n
 from volunteer_hub.database import utcnow
 from volunteer_hub.events.models import Event, Venue
 from volunteer_hub.extensions import db
+from volunteer_hub.invites.ical import FeedText
 
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
@@ -78,3 +87,28 @@ def event_validator(event: Event) -> Validator:
     venues = ",".join(str(venue.id) for venue in event.venues)
     return _validator("event", event.id, event.updated_at, event.sequence, event.status.name,
                       venues, last_modified=event.updated_at)
+
+
+#: Feeds kept per app: one per language, and the one before a change
+#: while requests that began earlier still ask for it.
+KEPT_FEEDS = 4
+_kept_lock = threading.Lock()
+
+
+def kept_feed(validator: Validator, build: Callable[[], FeedText]) -> FeedText:
+    """The feed that ``validator`` stands for: built by ``build`` the first
+    time, then kept in this process (each gunicorn worker has its own)."""
+    kept: OrderedDict[str, FeedText] = current_app.extensions.setdefault(
+        "volunteer_hub.kept_feeds", OrderedDict())
+    with _kept_lock:
+        if (text := kept.get(validator.etag)) is not None:
+            kept.move_to_end(validator.etag)
+            return text
+    # Built outside the lock: two requests may build the same feed at once,
+    # which only costs time, and nobody waits on a build that is not theirs.
+    text = build()
+    with _kept_lock:
+        kept[validator.etag] = text
+        while len(kept) > KEPT_FEEDS:
+            kept.popitem(last=False)
+    return text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlencode, urlsplit
@@ -13,6 +14,11 @@ from volunteer_hub.events.models import Event
 from volunteer_hub.invites.ical import DEFAULT_DURATION, Entry
 from volunteer_hub.markup import markdown_to_text
 from volunteer_hub.urls import absolute_url
+
+#: The public feed lists every event with a date, more descriptions than
+#: volunteer_hub.markup keeps converted (512), and calendar apps poll it
+#: every few minutes: keep the plain text of more of them here.
+_plain_text = functools.lru_cache(maxsize=4096)(markdown_to_text)
 
 
 def _uid(event: Event, part: str) -> str:
@@ -27,7 +33,7 @@ def event_entries(event: Event) -> list[Entry]:
     if event.starts_at is None:
         return []
     url = absolute_url("events.detail", slug=event.slug)
-    description = "\n\n".join((markdown_to_text(event.description),
+    description = "\n\n".join((_plain_text(event.description),
                                 gettext("RSVP: %(link)s", link=url)))
     several = len(event.venues) + int(event.online) > 1
     entries = [

@@ -7,6 +7,7 @@ from the system's zone data for the years around the entry.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -14,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from enum import Enum
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import Calendar, Event, Timezone, vCalAddress, vDatetime, vText
 
 PRODID = "-//Volunteer Hub//Invites//EN"
 #: Calendars need an end to show a block; an event without one gets this.
@@ -124,14 +125,19 @@ def _calendar(entries: Iterable[Entry], method: Method | None, name: str | None)
     return calendar
 
 
+def _zone_years(entries: list[Entry]) -> tuple[date, date]:
+    """What VTIMEZONEs cover: from a year before the first entry to a year
+    after the last."""
+    first = min(entry.starts_at for entry in entries).date()
+    last = max(entry.ends_at or entry.starts_at for entry in entries).date()
+    return date(first.year - 1, 1, 1), date(last.year + 2, 1, 1)
+
+
 def _add_timezones(calendar: Calendar, entries: list[Entry]) -> None:
     """VTIMEZONEs for the zones used, covering a year either side."""
     if entries:
-        first = min(entry.starts_at for entry in entries).date()
-        last = max(entry.ends_at or entry.starts_at for entry in entries).date()
-        calendar.add_missing_timezones(
-            first_date=date(first.year - 1, 1, 1), last_date=date(last.year + 2, 1, 1)
-        )
+        first_date, last_date = _zone_years(entries)
+        calendar.add_missing_timezones(first_date=first_date, last_date=last_date)
 
 
 def invite(
@@ -154,12 +160,95 @@ def invite(
 
 def feed(entries: Iterable[Entry], *, name: str, stamp: datetime) -> bytes:
     """A calendar to subscribe to (no METHOD), one VEVENT per entry."""
+    return feed_text(entries, name=name).render(stamp)
+
+
+@dataclass(frozen=True)
+class FeedText:
+    """A feed serialised but for its DTSTAMPs, which ``render`` writes: the
+    same text serves every request until what it lists changes."""
+
+    #: the text between one DTSTAMP line and the next
+    parts: tuple[bytes, ...]
+
+    def render(self, stamp: datetime) -> bytes:
+        """The calendar, every VEVENT stamped ``stamp``."""
+        return (b"\r\nDTSTAMP:" + vDatetime(stamp).to_ical() + b"\r\n").join(self.parts)
+
+
+def feed_text(entries: Iterable[Entry], *, name: str, public: bool = False) -> FeedText:
+    """The feed of ``entries`` (see ``feed``), to render later.
+
+    ``public``: the entries show nobody's data, so each VEVENT is kept (see
+    ``_kept_vevent``) and the next feed that lists the same entry reuses
+    it. Personal feeds are built afresh and kept nowhere.
+    """
     entries = list(entries)
-    calendar = _calendar(entries, None, name)
-    for entry in entries:
-        calendar.add_component(_vevent(entry, stamp))
-    _add_timezones(calendar, entries)
-    return calendar.to_ical()
+    vevents = [(_kept_vevent if public else _vevent_ical)(entry) for entry in entries]
+    end = b"END:VCALENDAR\r\n"
+    text = [_calendar(entries, None, name).to_ical()[:-len(end)],
+            *_vtimezones(entries, frozenset().union(*(tzids for *_text, tzids in vevents)))]
+    parts = []
+    for head, tail, _tzids in vevents:
+        parts.append(b"".join([*text, head]))
+        text = [tail]
+    parts.append(b"".join([*text, end]))
+    return FeedText(tuple(parts))
+
+
+#: The DTSTAMP each kept VEVENT is serialised with; a feed writes its own
+#: moment in its place, so the VEVENT does not depend on when it was built.
+_STAND_IN_STAMP = datetime(1970, 1, 1, tzinfo=UTC)
+_STAND_IN_LINE = b"\r\nDTSTAMP:19700101T000000Z\r\n"
+
+
+def _vevent_ical(entry: Entry) -> tuple[bytes, bytes, frozenset[str]]:
+    """The VEVENT of ``entry`` as text, in two parts around its DTSTAMP line,
+    and the TZIDs it uses."""
+    event = _vevent(entry, _STAND_IN_STAMP)
+    # Only a property line can start a line with "DTSTAMP:": text values
+    # are escaped, and folded lines go on with a space.
+    head, tail = event.to_ical().split(_STAND_IN_LINE)
+    tzids = frozenset(value.params["TZID"] for _name, value in event.property_items(sorted=False)
+                      if "TZID" in getattr(value, "params", {}))
+    return head, tail, tzids - {"UTC"}
+
+
+#: Serialising is most of a feed's cost (icalendar folds every line), and
+#: an entry is a pure function of public data: its whole text is the key,
+#: so a changed event simply misses. Sized for a feed of a couple of
+#: thousand entries in two languages.
+_public_vevent = functools.lru_cache(maxsize=4096)(_vevent_ical)
+
+
+def _kept_vevent(entry: Entry) -> tuple[bytes, bytes, frozenset[str]]:
+    """``_vevent_ical``, kept for entries in UTC, as the database gives them.
+    Two times in one other zone compare equal on the same wall clock even
+    when they are an hour apart (PEP 495 ignores ``fold``), and a start
+    without an end is extended on the wall clock: such an entry is not
+    looked up by equality."""
+    if entry.starts_at.tzinfo is UTC and (entry.ends_at is None or entry.ends_at.tzinfo is UTC):
+        return _public_vevent(entry)
+    return _vevent_ical(entry)
+
+
+def _vtimezones(entries: list[Entry], tzids: frozenset[str]) -> list[bytes]:
+    """VTIMEZONEs for the zones used, covering a year either side (zones
+    icalendar does not know are left out, as add_missing_timezones does)."""
+    if not entries:
+        return []
+    years = _zone_years(entries)
+    return [text for tzid in sorted(tzids) if (text := _vtimezone(tzid, *years))]
+
+
+@functools.lru_cache(maxsize=256)
+def _vtimezone(tzid: str, first_date: date, last_date: date) -> bytes:
+    """One VTIMEZONE (icalendar: "This can take some time. Please cache the
+    results."), or b"" for a zone it does not know."""
+    try:
+        return Timezone.from_tzid(tzid, first_date=first_date, last_date=last_date).to_ical()
+    except ValueError:
+        return b""
 
 
 def _cancelled(entry: Entry) -> Entry:

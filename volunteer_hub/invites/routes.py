@@ -16,7 +16,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload, selectinload
 from werkzeug.http import is_resource_modified
 
 from volunteer_hub.database import utcnow
@@ -72,7 +72,7 @@ def event_ics(slug: str) -> ResponseReturnValue:
     entries = event_entries(event)
     if not entries:
         abort(404)
-    body = ical.feed(entries, name=event.title, stamp=utcnow())
+    body = ical.feed_text(entries, name=event.title, public=True).render(utcnow())
     return _calendar_response(body, f"{event.slug}.ics", validator=validator)
 
 
@@ -82,16 +82,21 @@ def public_feed() -> ResponseReturnValue:
     validator = caching.public_feed_validator()
     if (unchanged := _not_modified(validator)) is not None:
         return unchanged
+    text = caching.kept_feed(validator, _public_feed_text)
+    return _calendar_response(text.render(utcnow()), "events.ics", validator=validator)
+
+
+def _public_feed_text() -> ical.FeedText:
     events = db.session.scalars(
         select(Event)
         .where(Event.status.in_([EventStatus.PUBLISHED, EventStatus.CANCELLED]))
         .where(Event.starts_at.is_not(None))
         .order_by(Event.starts_at)
-        .options(selectinload(Event.venues))
+        # the feed keeps the events' own titles: no translations
+        .options(selectinload(Event.venues), lazyload(Event.translations))
     )
     entries = [entry for event in events for entry in event_entries(event)]
-    body = ical.feed(entries, name=current_app.config["CAMPAIGN_NAME"], stamp=utcnow())
-    return _calendar_response(body, "events.ics", validator=validator)
+    return ical.feed_text(entries, name=current_app.config["CAMPAIGN_NAME"], public=True)
 
 
 @bp.get("/calendar/<token>.ics")
