@@ -189,6 +189,26 @@ def test_print_styles_break_pages_between_places_and_repeat_table_headers():
     assert 'counter(page) " of " counter(pages)' in print_section
 
 
+@pytest.mark.parametrize("suffix, listed", [
+    ("", "Shirin"), (".csv", "Shirin"), ("?venue={venue}", "Shirin"), (".csv?venue=online", "Reza"),
+])
+def test_a_list_reads_its_event_once_and_is_audited_last(app, coordinator, solidarity, suffix,
+                                                         listed):
+    """The audit entry's commit expires what was loaded: written before the
+    page or file, it made the event and each venue be read a second time."""
+    add_rsvps(app, solidarity.id, [{"name": "Shirin", "venue_id": solidarity.venues[1].id},
+                                   {"name": "Reza", "venue_id": None}])
+    url = f"/console/events/{solidarity.id}/attendance{suffix}".format(
+        venue=solidarity.venues[1].id)
+    with counting_queries(app) as statements:
+        response = coordinator.get(url)
+    assert response.status_code == 200 and listed in response.get_data(as_text=True)
+    reads = [" ".join(statement.split()) for statement in statements]
+    assert len([read for read in reads if re.search(r"FROM event\b(?!_)", read)]) == 1, reads
+    assert len([read for read in reads if "FROM venue" in read]) == 1, reads
+    assert reads[-1].startswith("INSERT INTO audit_entry"), reads
+
+
 @pytest.mark.slow
 def test_a_list_of_10000_takes_as_many_queries_as_a_list_of_3(app, coordinator, make_event):
     small, large = make_event(), make_event()

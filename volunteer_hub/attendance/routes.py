@@ -32,7 +32,11 @@ def _task_or_404(task_id: int) -> Task:
 
 
 def _log(action: str, detail: str) -> None:
-    """Lists of people leaving the console are recorded in the audit log."""
+    """Lists of people leaving the console are recorded in the audit log.
+
+    Called once the list is written out, just before it leaves: the commit
+    expires every loaded row, and reading the event and its venues again
+    for the page would cost a query each."""
     audit(current_user, action, detail)
     db.session.commit()
 
@@ -47,10 +51,11 @@ def attendance(event_id: int) -> ResponseReturnValue:
     event = get_event_or_404(event_id)
     place = _place()
     lists = services.attendance_lists(event, place)
+    page = render_template("attendance/list.html", event=event, place=place,
+                           lists=lists, printed_at=utcnow())
     _log("attendance.print", f"list of {lists[0].name if place else 'all places'} at "
                              f"{event.title}")
-    return render_template("attendance/list.html", event=event, place=place,
-                           lists=lists, printed_at=utcnow())
+    return page
 
 
 @bp.get("/events/<int:event_id>/attendance.csv")
@@ -58,9 +63,10 @@ def attendance_csv(event_id: int) -> ResponseReturnValue:
     event = get_event_or_404(event_id)
     lists = services.attendance_lists(event, _place())
     place_name = lists[0].name if _place() else ""
+    response = export.csv_response(export.attendance_csv(lists),
+                                   export.filename("attendance", event.slug, place_name))
     _log("attendance.export", f"CSV of {place_name or 'all places'} at {event.title}")
-    return export.csv_response(export.attendance_csv(lists),
-                               export.filename("attendance", event.slug, place_name))
+    return response
 
 
 @bp.get("/rosters")
@@ -79,6 +85,7 @@ def roster(task_id: int) -> ResponseReturnValue:
 @bp.get("/tasks/<int:task_id>/roster.csv")
 def roster_csv(task_id: int) -> ResponseReturnValue:
     task = _task_or_404(task_id)
+    response = export.csv_response(export.roster_csv(services.roster(task)),
+                                   export.filename("roster", task.id, task.title))
     _log("roster.export", f"CSV roster of {task.title}")
-    return export.csv_response(export.roster_csv(services.roster(task)),
-                               export.filename("roster", task.id, task.title))
+    return response
