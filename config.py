@@ -39,6 +39,10 @@ class Config:
     MAIL_FROM = "Volunteer Hub <volunteer-hub@localhost>"
     #: Where replies go, for example the organisers' shared inbox; unset: none.
     MAIL_REPLY_TO: str | None = None
+    #: An RSVP's confirmation is written by ``flask send-mail`` (true), so
+    #: that a person under a surge waits for the booking alone, or by the
+    #: request itself right after the booking commits (false).
+    CONFIRMATIONS_BY_WORKER = True
     #: Seconds between two looks at the outbox in ``flask send-mail``.
     MAIL_POLL_INTERVAL = 5
     #: A message still undelivered after this many attempts is marked failed.
@@ -139,6 +143,9 @@ class TestConfig(Config):
     #: the test client speaks plain HTTP
     SESSION_COOKIE_SECURE = False
     FORM_MIN_SECONDS = 0
+    #: the request writes the confirmation, so tests read it at once;
+    #: tests/rsvps/test_confirmation_later.py tests the worker's way
+    CONFIRMATIONS_BY_WORKER = False
     #: pages show each change at once; tests/test_page_cache.py turns it on
     PAGE_CACHE_SECONDS = 0
     #: rate limits have their own tests, which turn them on

@@ -1,6 +1,7 @@
 """``flask send-mail``: the background worker. Each round it queues the
-reminders that have come due, then delivers the outbox; once a day it also
-purges personal data past its retention (volunteer_hub.privacy.purge)."""
+reminders that have come due, writes the RSVP confirmations that bookings
+left to it (CONFIRMATIONS_BY_WORKER), then delivers the outbox; once a day
+it also purges personal data past its retention (volunteer_hub.privacy.purge)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from volunteer_hub.extensions import db
 from volunteer_hub.mail.delivery import deliver_due
 from volunteer_hub.mail.transports import transport_from_url
 from volunteer_hub.privacy.purge import purge_if_due
-from volunteer_hub.rsvps.services import queue_due_reminders
+from volunteer_hub.rsvps.services import queue_due_reminders, write_waiting_confirmations
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,7 @@ def send_mail_command(once: bool, interval: float | None) -> None:
     while True:
         try:
             queue_reminders()
+            write_waiting_confirmations()
             if not once:
                 purge_due_at = purge_if_due(purge_due_at)
             tried = deliver_due(transport)

@@ -60,6 +60,7 @@ def claim_due_message(now: datetime) -> Claim | None:
     message = db.session.scalars(
         select(OutboxMessage)
         .where(OutboxMessage.status == MessageStatus.PENDING)
+        .where(OutboxMessage.compose.is_(None))
         .where(OutboxMessage.next_attempt_at <= now)
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(1)

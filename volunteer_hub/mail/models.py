@@ -34,6 +34,10 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+    #: set while the message is still to be written (``mime`` empty): what to
+    #: write, for example an RSVP's confirmation, composed after the booking
+    #: has committed (volunteer_hub.rsvps.services.write_waiting_confirmation)
+    compose: Mapped[str | None] = mapped_column(String(40))
     #: erase the address once the message is out: its person asked to be forgotten
     forget_recipient: Mapped[bool] = mapped_column(default=False)
     #: the RSVP this message is about; deleting the RSVP deletes its mail

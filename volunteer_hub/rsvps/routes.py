@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     make_response,
     redirect,
@@ -32,6 +35,7 @@ from volunteer_hub.security import never_cache
 from volunteer_hub.tokens import new_nonce
 
 bp = Blueprint("rsvps", __name__)
+log = logging.getLogger(__name__)
 
 
 never_cache(bp)
@@ -67,7 +71,7 @@ def _create(slug: str) -> ResponseReturnValue:
     begin_write()
     event = get_public_event_or_404(slug)
     try:
-        result = services.create_rsvp(event, **form.data_for_service())
+        result = services.create_rsvp(event, **form.data_for_service(), confirm_later=True)
         db.session.commit()
     except services.RsvpError as error:
         db.session.rollback()
@@ -80,8 +84,22 @@ def _create(slug: str) -> ResponseReturnValue:
         return render_event(event, form, 422, error=services.RESENT_FORM)
     token = services.manage_token(result.rsvp)
     if result.created:
+        if not current_app.config["CONFIRMATIONS_BY_WORKER"]:
+            _write_confirmation(result.rsvp.id)
         flash("created", "rsvp")
     return redirect(url_for("rsvps.manage", token=token), 303)
+
+
+def _write_confirmation(rsvp_id: int) -> None:
+    """Write the confirmation now, out of the booking's lock. The booking is
+    saved: should this fail, the mail worker writes it, and the person still
+    gets their answer."""
+    try:
+        services.write_confirmation(rsvp_id)
+    except Exception:
+        db.session.rollback()
+        log.exception("writing the confirmation of RSVP %s failed; the mail worker will",
+                      rsvp_id)
 
 
 def _rsvp_or_404(token: str, *, for_write: bool = False) -> Rsvp:

@@ -15,14 +15,15 @@ from flask_babel import gettext, lazy_gettext, ngettext
 from flask_babel.speaklater import LazyString
 from sqlalchemy import func, select
 
-from volunteer_hub.database import utcnow
+from volunteer_hub.database import begin_write, utcnow
 from volunteer_hub.events.models import Event, EventStatus, Venue
 from volunteer_hub.events.services import accepts_rsvps, lock_event, venue_of
 from volunteer_hub.events.translations import localized
 from volunteer_hub.extensions import db
 from volunteer_hub.i18n import N_, current_language, visitor_language
-from volunteer_hub.invites.services import feed_links
+from volunteer_hub.invites.services import feed_for, feed_links
 from volunteer_hub.mail.compose import queue_email
+from volunteer_hub.mail.models import OutboxMessage
 from volunteer_hub.privacy.addresses import forget_unused_addresses
 from volunteer_hub.rsvps import invites
 from volunteer_hub.rsvps.models import Rsvp, RsvpStatus
@@ -108,6 +109,7 @@ def create_rsvp(
     keep_updated: bool,
     submission_key: str,
     access_needs: str = "",
+    confirm_later: bool = False,
 ) -> NewRsvp:
     """Book a place (or a place on the waitlist) and queue the confirmation,
     in the language of the page the person used (their emails keep it).
@@ -115,6 +117,9 @@ def create_rsvp(
     The same ``submission_key`` gives back the RSVP it created before.
     Another RSVP with the same address stays untouched: this one is new,
     and its confirmation tells the address owner about the earlier one.
+
+    ``confirm_later``: the confirmation is only reserved in the outbox, for
+    the mail worker to write (``write_confirmation()``), out of the lock.
     """
     lock_event(event)
     submission_hash = token_hash(submission_key)
@@ -147,8 +152,101 @@ def create_rsvp(
     _place(rsvp, venue, utcnow())
     db.session.add(rsvp)
     db.session.flush()
-    _queue(rsvp, "confirmation", has_earlier_rsvp=_has_other_rsvp(rsvp))
+    if confirm_later:
+        _leave_confirmation_to_write(rsvp)
+    else:
+        _queue(rsvp, "confirmation", has_earlier_rsvp=_has_other_rsvp(rsvp))
     return NewRsvp(rsvp, created=True)
+
+
+#: ``OutboxMessage.compose`` of a new RSVP's confirmation still to be written.
+CONFIRMATION_TO_WRITE = "rsvp-confirmation"
+
+
+def _leave_confirmation_to_write(rsvp: Rsvp) -> None:
+    """Reserve the confirmation's place in the outbox, in the booking's
+    transaction, for the mail worker to write: what it says (templates,
+    MIME, the invite) is most of an RSVP's work, and people under a surge
+    should not wait for it. It goes out as soon as the worker gets to it."""
+    if not rsvp.email:
+        return
+    feed_for(rsvp.email)  # made now, under the lock: writing the message then only reads
+    db.session.add(OutboxMessage(recipient=rsvp.email, subject="", mime=None, rsvp_id=rsvp.id,
+                                 compose=CONFIRMATION_TO_WRITE))
+
+
+def _confirmation_to_write(rsvp_id: int) -> OutboxMessage | None:
+    return db.session.scalar(select(OutboxMessage).where(
+        OutboxMessage.rsvp_id == rsvp_id, OutboxMessage.compose == CONFIRMATION_TO_WRITE))
+
+
+def _fill(waiting: OutboxMessage, message: OutboxMessage | None) -> None:
+    """The reserved row becomes the message, keeping its place in the queue."""
+    if message is None:  # no address any more: nothing to send
+        db.session.delete(waiting)
+        return
+    waiting.subject, waiting.mime, waiting.compose = message.subject, message.mime, None
+
+
+def _compose_confirmation(rsvp: Rsvp) -> OutboxMessage | None:
+    message = _queue(rsvp, "confirmation", has_earlier_rsvp=_has_other_rsvp(rsvp))
+    if message is not None:
+        db.session.expunge(message)  # its content goes into the reserved row
+    return message
+
+
+def _write_waiting_confirmation(rsvp: Rsvp) -> None:
+    """Before any later email about ``rsvp``: its confirmation first, so that
+    people read them, and calendars get their invites, in order. Inside the
+    caller's write transaction."""
+    if rsvp.id is not None and (waiting := _confirmation_to_write(rsvp.id)) is not None:
+        _fill(waiting, _compose_confirmation(rsvp))
+
+
+def write_confirmation(rsvp_id: int) -> bool:
+    """Write a confirmation that ``create_rsvp(confirm_later=True)``
+    reserved, and commit. False when there was none (written already, or
+    the RSVP is gone).
+
+    The message is composed in a read-only transaction, so that bookings go
+    on meanwhile; then it and what composing changed (the RSVP's invite
+    state) are stored in a short write transaction. Should the RSVP's invite
+    state have moved in between (it was changed that very moment), the
+    message is composed again under the lock.
+    """
+    rsvp = db.session.get(Rsvp, rsvp_id) if _confirmation_to_write(rsvp_id) else None
+    if rsvp is None:
+        db.session.rollback()
+        return False
+    sequence = rsvp.invite_sequence
+    with db.session.no_autoflush:
+        message = _compose_confirmation(rsvp)
+    db.session.expunge_all()  # keeps what composing changed, out of the read transaction
+    db.session.rollback()
+
+    begin_write()
+    waiting = _confirmation_to_write(rsvp_id)
+    if waiting is None:
+        db.session.rollback()
+        return False
+    if db.session.scalar(select(Rsvp.invite_sequence).where(Rsvp.id == rsvp_id)) != sequence:
+        message = _compose_confirmation(db.session.get(Rsvp, rsvp_id))
+    else:
+        db.session.add(rsvp)
+    _fill(waiting, message)
+    db.session.commit()
+    return True
+
+
+def write_waiting_confirmations(limit: int = 500) -> int:
+    """Write the reserved confirmations, oldest first (the mail worker's
+    part); how many were written."""
+    waiting = db.session.scalars(
+        select(OutboxMessage.rsvp_id)
+        .where(OutboxMessage.compose == CONFIRMATION_TO_WRITE)
+        .order_by(OutboxMessage.id).limit(limit)).all()
+    db.session.rollback()
+    return sum(write_confirmation(rsvp_id) for rsvp_id in waiting if rsvp_id is not None)
 
 
 def add_walk_in(event: Event, *, name: str, venue_id: int | None, guests: int,
@@ -279,7 +377,7 @@ def delete_rsvp(rsvp: Rsvp) -> None:
     If the person's calendar holds the entry, one last email removes it; its
     address is erased as soon as it is out.
     """
-    _lock_and_reload(rsvp)
+    _lock_and_reload(rsvp, deleting=True)
     venue = rsvp.venue
     if rsvp.invite_active:
         rsvp.status = RsvpStatus.CANCELLED
@@ -391,15 +489,19 @@ def queue_due_reminders(now: datetime | None = None) -> int:
     return queued
 
 
-def _lock_and_reload(rsvp: Rsvp) -> None:
+def _lock_and_reload(rsvp: Rsvp, *, deleting: bool = False) -> None:
     """Take the event's lock, then read the RSVP again: another request may
-    have promoted, changed or deleted it while this one waited."""
+    have promoted, changed or deleted it while this one waited. A change
+    writes a confirmation still waiting first, as things stood before it; a
+    deletion makes it moot."""
     lock_event(rsvp.event)
     fresh = db.session.scalars(
         select(Rsvp).where(Rsvp.id == rsvp.id).execution_options(populate_existing=True)
     ).first()
     if fresh is None:
         raise RsvpGone()
+    if not deleting:
+        _write_waiting_confirmation(rsvp)
 
 
 def _check_request(event: Event, venue_id: int | None, guests: int) -> Venue | None:
@@ -460,7 +562,7 @@ OFFERS_FEED = frozenset({"confirmation", "promoted", "date_announced"})
 
 
 def _queue(rsvp: Rsvp, template: str, *, linked: bool = True, with_invite: bool = True,
-           **context: object) -> None:
+           **context: object) -> OutboxMessage | None:
     """Queue an email about ``rsvp``, with the invite when the calendar needs one.
 
     ``linked=False`` keeps the message when the RSVP is deleted, and erases
@@ -468,14 +570,16 @@ def _queue(rsvp: Rsvp, template: str, *, linked: bool = True, with_invite: bool 
     walk-in who gave none, or an RSVP the retention policy anonymised.
     """
     if not rsvp.email:
-        return
+        return None
+    if template not in ("confirmation", "deleted"):
+        _write_waiting_confirmation(rsvp)
     if template == "confirmation" and rsvp.status is RsvpStatus.WAITLISTED:
         subject_key = "waitlisted"
     else:
         subject_key = template
     url = manage_url(rsvp)
     calendar = invites.next_calendar_part(rsvp, url) if with_invite else None
-    queue_email(
+    return queue_email(
         f"rsvps/{template}",
         to_name=rsvp.name,
         to_email=rsvp.email,

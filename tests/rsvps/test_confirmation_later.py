@@ -1,0 +1,166 @@
+"""An RSVP books its place and reserves its confirmation in the outbox in one
+short transaction; the confirmation (templates, MIME, invite) is written
+outside the write lock, by the mail worker (CONFIRMATIONS_BY_WORKER, the
+default) or by the request once the booking has committed. Nothing
+half-written is ever sent, and later emails about the RSVP always follow
+its confirmation."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from tests.helpers import invite_of, manage_path, rsvp_form, text_of
+from volunteer_hub.extensions import db
+from volunteer_hub.invites.models import CalendarFeed
+from volunteer_hub.mail.delivery import deliver_due
+from volunteer_hub.mail.models import OutboxMessage
+from volunteer_hub.mail.transports import transport_from_url
+from volunteer_hub.rsvps import services
+from volunteer_hub.rsvps.models import Rsvp
+
+
+@pytest.fixture
+def by_worker(app: Flask) -> Flask:
+    app.config["CONFIRMATIONS_BY_WORKER"] = True
+    return app
+
+
+@pytest.fixture
+def worker(app: Flask):
+    """What ``flask send-mail`` does first each round: write what waits."""
+
+    def write() -> int:
+        with app.app_context():
+            return services.write_waiting_confirmations()
+
+    return write
+
+
+def test_the_booking_reserves_the_confirmation_and_the_worker_writes_it(
+        by_worker, worker, client, make_event, fetch, outbox):
+    event = make_event()
+    manage_path(client.post(f"/events/{event.slug}/rsvp", data=rsvp_form(event.venues[0])))
+    assert fetch(sa.select(OutboxMessage.compose)) == [services.CONFIRMATION_TO_WRITE]
+    assert fetch(sa.select(OutboxMessage.mime)) == [None]
+    assert len(fetch(sa.select(CalendarFeed.id))) == 1  # made with the booking
+
+    assert worker() == 1
+    [message] = outbox()
+    assert message["Subject"] == f"RSVP confirmed: {event.title}"
+    assert "/rsvp/" in text_of(message) and "webcal://" in text_of(message)
+    invite = invite_of(message)
+    assert invite is not None and invite.method == "REQUEST" and invite.sequence == 0
+    # What composing changed was stored with it.
+    assert fetch(sa.select(Rsvp.invite_sequence)) == [0]
+    assert fetch(sa.select(Rsvp.invite_active)) == [True]
+    assert fetch(sa.select(OutboxMessage.compose)) == [None]
+
+
+def test_the_worker_writes_and_sends_it_and_never_sends_it_half_written(
+        by_worker, app, client, make_event, runner, tmp_path):
+    event = make_event()
+    client.post(f"/events/{event.slug}/rsvp", data=rsvp_form(event.venues[0]))
+    mail = tmp_path / "mail"
+    with app.app_context():
+        assert deliver_due(transport_from_url(str(mail))) == 0  # delivery alone skips it
+    result = runner.invoke(args=["send-mail", "--once"])
+    assert result.exit_code == 0, result.output
+    [sent] = mail.glob("*.eml")
+    text = sent.read_text()
+    assert f"Subject: RSVP confirmed: {event.title}" in text and "BEGIN:VCALENDAR" in text
+
+
+def test_a_confirmation_is_written_once(by_worker, app, client, make_event, fetch):
+    event = make_event()
+    client.post(f"/events/{event.slug}/rsvp", data=rsvp_form(event.venues[0]))
+    [rsvp_id] = fetch(sa.select(Rsvp.id))
+    with app.app_context():
+        assert services.write_confirmation(rsvp_id) is True
+        assert services.write_confirmation(rsvp_id) is False  # a second worker, a moment later
+        assert services.write_waiting_confirmations() == 0
+    assert len(fetch(sa.select(OutboxMessage.id))) == 1
+
+
+def test_deleting_the_rsvp_first_leaves_nothing_to_write(by_worker, app, client, make_event,
+                                                         fetch, outbox):
+    event = make_event()
+    path = manage_path(client.post(f"/events/{event.slug}/rsvp",
+                                   data=rsvp_form(event.venues[0])))
+    [rsvp_id] = fetch(sa.select(Rsvp.id))
+    assert client.post(f"{path}/delete").status_code == 303
+    with app.app_context():
+        assert services.write_confirmation(rsvp_id) is False
+    # No confirmation, and no goodbye either: their calendar never had the entry.
+    assert outbox() == []
+
+
+def test_a_change_before_the_worker_comes_follows_the_confirmation(
+        by_worker, worker, client, make_event, outbox):
+    event = make_event(venues=[{"name": "Harlem"}, {"name": "Brooklyn"}])
+    path = manage_path(client.post(f"/events/{event.slug}/rsvp",
+                                   data=rsvp_form(event.venues[0])))
+    assert client.post(path, data={"attendance": str(event.venues[1].id), "guests": "0"}
+                       ).status_code == 303
+    assert worker() == 0  # the change wrote it first, as things stood before
+    confirmation, change = outbox()
+    assert confirmation["Subject"].startswith("RSVP confirmed")
+    assert change["Subject"].startswith("RSVP updated")
+    assert "Harlem" in text_of(confirmation) and "Brooklyn" in text_of(change)
+    assert (invite_of(confirmation).sequence, invite_of(change).sequence) == (0, 1)
+
+
+def test_an_invite_state_moved_meanwhile_is_composed_again_under_the_lock(
+        by_worker, app, client, make_event, fetch, outbox, monkeypatch):
+    """The RSVP changed between composing and storing: the confirmation is
+    written again from what is stored, never over it."""
+    event = make_event()
+    client.post(f"/events/{event.slug}/rsvp", data=rsvp_form(event.venues[0]))
+    [rsvp_id] = fetch(sa.select(Rsvp.id))
+    real_compose = services._compose_confirmation
+    calls = []
+
+    def compose_while_someone_changes_it(rsvp):
+        message = real_compose(rsvp)
+        if not calls:
+            with db.engine.begin() as other:  # another server, another connection
+                other.execute(sa.update(Rsvp).where(Rsvp.id == rsvp_id).values(
+                    invite_sequence=4, invite_active=True, invite_fingerprint="x"))
+        calls.append(rsvp.id)
+        return message
+
+    monkeypatch.setattr(services, "_compose_confirmation", compose_while_someone_changes_it)
+    with app.app_context():
+        assert services.write_confirmation(rsvp_id) is True
+    assert len(calls) == 2
+    [message] = outbox()
+    assert invite_of(message).sequence == 5
+    assert fetch(sa.select(Rsvp.invite_sequence)) == [5]
+
+
+def test_without_the_worker_the_request_writes_it_after_the_booking(
+        client, make_event, fetch, outbox):
+    event = make_event()
+    manage_path(client.post(f"/events/{event.slug}/rsvp", data=rsvp_form(event.venues[0])))
+    assert fetch(sa.select(OutboxMessage.compose)) == [None]  # written before the answer
+    [message] = outbox()
+    assert message["Subject"] == f"RSVP confirmed: {event.title}"
+    assert invite_of(message).sequence == 0
+
+
+def test_a_confirmation_the_request_failed_to_write_is_left_to_the_worker(
+        worker, client, make_event, fetch, outbox, monkeypatch):
+    event = make_event()
+
+    def broken(rsvp_id: int) -> bool:
+        raise RuntimeError("the template engine fell over")
+
+    monkeypatch.setattr(services, "write_confirmation", broken)
+    response = client.post(f"/events/{event.slug}/rsvp", data=rsvp_form(event.venues[0]))
+    assert response.status_code == 303  # the booking stands, and the person is told so
+    monkeypatch.undo()
+    assert fetch(sa.select(OutboxMessage.compose)) == [services.CONFIRMATION_TO_WRITE]
+    assert worker() == 1
+    [message] = outbox()
+    assert message["Subject"] == f"RSVP confirmed: {event.title}"
