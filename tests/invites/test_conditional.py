@@ -14,7 +14,7 @@ from volunteer_hub.database import begin_write
 from volunteer_hub.events import changes
 from volunteer_hub.events.models import Event
 from volunteer_hub.extensions import db
-from volunteer_hub.invites import ical, routes
+from volunteer_hub.invites import caching, entries, ical, routes
 
 
 @pytest.mark.parametrize("path", ["/calendar.ics", "/events/{slug}.ics"])
@@ -98,6 +98,49 @@ def test_an_unchanged_feed_is_built_once_and_stamped_at_each_request(app, client
         db.session.commit()
     changed = client.get("/calendar.ics")
     assert len(built) == 2 and b"Renamed rally" in changed.data and b"Rally" not in changed.data
+
+
+@pytest.mark.parametrize("language", ["en", "fa"])
+def test_after_any_change_the_feed_from_kept_parts_is_the_feed_built_afresh(
+        app, client, make_event, monkeypatch, language):
+    """Entries and VEVENTs of unchanged events are reused when the feed is
+    built again; whatever changed, the result is what a worker that kept
+    nothing builds."""
+    event = make_event(title="Rally", venues=[{"name": "Harlem"}, {"name": "Berkeley"}])
+    make_event(title="Vigil", online=False)
+    headers = {"Accept-Language": language}
+    stamp = re.compile(rb"\r\nDTSTAMP:\w+\r\n")
+
+    def afresh() -> bytes:
+        monkeypatch.setattr(entries, "_kept_entries", caching.Kept(entries._kept_entries.size))
+        ical._public_vevent.cache_clear()
+        app.extensions.pop("volunteer_hub.kept_feeds", None)
+        return client.get("/calendar.ics", headers=headers).data
+
+    def changed(change) -> None:
+        assert client.get("/calendar.ics", headers=headers).status_code == 200  # all kept
+        with app.app_context():
+            begin_write()
+            change(db.session.get(Event, event.id))
+            db.session.commit()
+        kept = client.get("/calendar.ics", headers=headers).data
+        assert stamp.sub(b"", kept) == stamp.sub(b"", afresh()), change
+
+    changed(lambda e: changes.update_event(e, title="Renamed rally"))
+    changed(lambda e: changes.update_event(e, description="Now with **leaflets**."))
+    changed(lambda e: changes.update_venue(e.venues[0], name="Harlem, upstairs"))
+    changed(lambda e: changes.update_venue(e.venues[1], address="2444 Durant Ave"))
+    changed(lambda e: changes.update_venue(e.venues[1], timezone="America/Los_Angeles"))
+    changed(lambda e: changes.add_venue(e, name="Federal Plaza", address="26 Federal Plaza",
+                                        timezone="America/New_York", capacity=5))
+    changed(lambda e: changes.reschedule(e, e.starts_at + timedelta(days=1),
+                                         e.ends_at + timedelta(days=1)))
+    changed(lambda e: changes.update_event(e, online=False))
+    changed(changes.cancel_event)
+    # what was kept in one language never serves another
+    headers["Accept-Language"] = "fa" if language == "en" else "en"
+    kept = client.get("/calendar.ics", headers=headers).data
+    assert stamp.sub(b"", kept) == stamp.sub(b"", afresh())
 
 
 def test_each_language_has_its_own_validator(client, make_event):

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -38,6 +39,8 @@ from volunteer_hub.extensions import db
 from volunteer_hub.invites.ical import FeedText
 
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 @dataclass(frozen=True)
@@ -89,26 +92,38 @@ def event_validator(event: Event) -> Validator:
                       venues, last_modified=event.updated_at)
 
 
+class Kept(Generic[K, V]):
+    """The values built last, up to ``size`` of them, by key, in this
+    process (each gunicorn worker has its own); safe across threads."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._values: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: K, build: Callable[[], V]) -> V:
+        """The value kept under ``key``, or the one ``build`` makes, then kept."""
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]
+        # Built outside the lock: two threads may build the same value at
+        # once, which only costs time, and nobody waits on another's build.
+        value = build()
+        with self._lock:
+            self._values[key] = value
+            while len(self._values) > self.size:
+                self._values.popitem(last=False)
+        return value
+
+
 #: Feeds kept per app: one per language, and the one before a change
 #: while requests that began earlier still ask for it.
 KEPT_FEEDS = 4
-_kept_lock = threading.Lock()
 
 
 def kept_feed(validator: Validator, build: Callable[[], FeedText]) -> FeedText:
     """The feed that ``validator`` stands for: built by ``build`` the first
-    time, then kept in this process (each gunicorn worker has its own)."""
-    kept: OrderedDict[str, FeedText] = current_app.extensions.setdefault(
-        "volunteer_hub.kept_feeds", OrderedDict())
-    with _kept_lock:
-        if (text := kept.get(validator.etag)) is not None:
-            kept.move_to_end(validator.etag)
-            return text
-    # Built outside the lock: two requests may build the same feed at once,
-    # which only costs time, and nobody waits on a build that is not theirs.
-    text = build()
-    with _kept_lock:
-        kept[validator.etag] = text
-        while len(kept) > KEPT_FEEDS:
-            kept.popitem(last=False)
-    return text
+    time, then kept."""
+    kept = current_app.extensions.setdefault("volunteer_hub.kept_feeds", Kept(KEPT_FEEDS))
+    return kept.get(validator.etag, build)

@@ -7,18 +7,21 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlencode, urlsplit
 
+import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext
 
-from volunteer_hub.events.models import Event
+from volunteer_hub import i18n
+from volunteer_hub.events.models import Event, Venue
+from volunteer_hub.invites.caching import Kept
 from volunteer_hub.invites.ical import DEFAULT_DURATION, Entry
 from volunteer_hub.markup import markdown_to_text
 from volunteer_hub.urls import absolute_url
 
-#: The public feed lists every event with a date, more descriptions than
-#: volunteer_hub.markup keeps converted (512), and calendar apps poll it
-#: every few minutes: keep the plain text of more of them here.
-_plain_text = functools.lru_cache(maxsize=4096)(markdown_to_text)
+#: Entries of the public feed's events kept between builds of the feed, so
+#: that after one event changes the others' are not made again. Sized for a
+#: feed of a couple of thousand events in two languages.
+_kept_entries: Kept[tuple, tuple[Entry, ...]] = Kept(4096)
 
 
 def _uid(event: Event, part: str) -> str:
@@ -33,7 +36,7 @@ def event_entries(event: Event) -> list[Entry]:
     if event.starts_at is None:
         return []
     url = absolute_url("events.detail", slug=event.slug)
-    description = "\n\n".join((_plain_text(event.description),
+    description = "\n\n".join((markdown_to_text(event.description),
                                 gettext("RSVP: %(link)s", link=url)))
     several = len(event.venues) + int(event.online) > 1
     entries = [
@@ -68,6 +71,30 @@ def event_entries(event: Event) -> list[Entry]:
             )
         )
     return entries
+
+
+def kept_event_entries(event: Event) -> tuple[Entry, ...]:
+    """``event_entries(event)``, kept under everything they are made of:
+    every column of the event and of each of its venues (so whatever
+    ``event_entries`` reads, now or later, is in the key), the language of
+    their words and BASE_URL. Only for public entries."""
+    key = (_columns(event), *map(_columns, event.venues), i18n.current_language(),
+           current_app.config["BASE_URL"])
+    return _kept_entries.get(key, lambda: tuple(event_entries(event)))
+
+
+def _columns(row: Event | Venue) -> tuple:
+    # Straight from the loaded values: a tenth of the cost of going through
+    # the attributes, which matters for a thousand events. Anything not
+    # loaded (expired, deferred) is read the usual way, never taken as None.
+    loaded = row.__dict__
+    return tuple(loaded[name] if name in loaded else getattr(row, name)
+                 for name in _column_names(type(row)))
+
+
+@functools.cache
+def _column_names(model: type) -> tuple[str, ...]:
+    return tuple(column.key for column in sa.inspect(model).column_attrs)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from volunteer_hub.events.models import Event, EventStatus
 from volunteer_hub.events.services import get_public_event_or_404
 from volunteer_hub.extensions import db
 from volunteer_hub.invites import caching, ical, services
-from volunteer_hub.invites.entries import event_entries
+from volunteer_hub.invites.entries import event_entries, kept_event_entries
 from volunteer_hub.rsvps.forms import ConfirmForm
 from volunteer_hub.rsvps.invites import feed_entry
 from volunteer_hub.rsvps.models import Rsvp
@@ -95,7 +95,7 @@ def _public_feed_text() -> ical.FeedText:
         # the feed keeps the events' own titles: no translations
         .options(selectinload(Event.venues), lazyload(Event.translations))
     )
-    entries = [entry for event in events for entry in event_entries(event)]
+    entries = [entry for event in events for entry in kept_event_entries(event)]
     return ical.feed_text(entries, name=current_app.config["CAMPAIGN_NAME"], public=True)
 
 
