@@ -41,6 +41,15 @@ bench: install translations
 	$(BIN)/python -m pip install --quiet -e '.[deploy]'
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
+# Does what docs/deploy.md says and checks it: PostgreSQL, Redis, two
+# gunicorn instances behind nginx over HTTPS, mail workers, pg_dump and
+# pg_restore, flask backup, flask db upgrade; then stops and drops it all.
+# Needs nginx (apt-get install nginx-light), PostgreSQL and Redis here.
+.PHONY: deploy-check
+deploy-check: install translations
+	$(BIN)/python -m pip install --quiet -e '.[deploy]'
+	$(BIN)/python deploy/check $(DEPLOY_CHECK_ARGS)
+
 # ruff: errors, bugs and import order; bandit: medium and high security
 # findings (each deliberate exception is justified where it is, with nosec).
 lint: install
