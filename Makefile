@@ -41,6 +41,14 @@ bench: install translations
 	$(BIN)/python -m pip install --quiet -e '.[deploy]'
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
+# Large lists under gunicorn (bench/README.md, "Large data"): the printed
+# attendance list and CSV of 10,000 RSVPs, the feed of 1,000 events and its
+# 304. Needs nothing but the app. Options: BENCH_ARGS="--runs 11 --profile".
+.PHONY: bench-large
+bench-large: install translations
+	$(BIN)/python -m pip install --quiet -e '.[deploy]'
+	$(BIN)/python bench/large.py $(BENCH_ARGS)
+
 # Does what docs/deploy.md says and checks it: PostgreSQL, Redis, two
 # gunicorn instances behind nginx over HTTPS, mail workers, pg_dump and
 # pg_restore, flask backup, flask db upgrade; then stops and drops it all.
