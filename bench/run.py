@@ -2,10 +2,14 @@
 gunicorn.conf.py, with wrk. See bench/README.md.
 
     .venv/bin/python bench/run.py [--runs 3] [--duration 30] [--connections 50]
+                                  [--database postgresql] [--instances 2]
 
-Prepares a fresh SQLite database in a temporary folder (migrations, demo
-data, and a benchmark event whose one venue has a large capacity), starts
-gunicorn for both apps on free ports, and runs each target ``--runs`` times,
+Prepares a fresh database (SQLite in a temporary folder, or a throwaway
+PostgreSQL database, dropped at the end) with migrations, demo data and a
+benchmark event whose one venue has a large capacity, starts gunicorn for
+both apps on free ports (with ``--instances 2``: two instances of each behind
+nginx on deploy/nginx-site.conf, one port per app), and runs each target
+``--runs`` times,
 round by round, so that every figure can be divided by the hello-world rate
 measured in the same round. Prints a Markdown table of medians and writes it,
 with the raw figures as JSON, to ``--output`` (build/bench/ by default).
@@ -16,6 +20,7 @@ capacity is going, and every RSVP the client saw acknowledged (303) is there.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -35,6 +40,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT / "deploy"))
+from local_nginx import LocalNginx, start_nginx  # noqa: E402
+
+PG = {"host": os.environ.get("PGHOST", "127.0.0.1"), "port": os.environ.get("PGPORT", "5432"),
+      "user": os.environ.get("PGUSER", "postgres")}
 EVENT_PAGE = "/events/afternoon-of-solidarity-2027"
 BENCH_SLUG = "benchmark-rsvp"
 #: (name, app, path): what each round measures, hello world first
@@ -44,6 +54,9 @@ TARGETS = [
     ("calendar feed", "hub", "/calendar.ics"),
     ("RSVP flow", "hub", f"/events/{BENCH_SLUG}"),
 ]
+#: with --instances 2 or more: the hello world also served directly by one
+#: gunicorn instance, as without nginx, to tell nginx's and TLS's share apart
+DIRECT_HELLO = ("hello world, direct", "hello-direct", "/")
 _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3, "h": 3600e3}
 
 
@@ -102,7 +115,7 @@ def prepare_database(env: dict[str, str], capacity: int) -> None:
     for command in (["db", "upgrade"], ["seed-demo"]):
         subprocess.run([*flask, *command], env=env, cwd=ROOT, check=True,  # nosec B603
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    with hub_app(env).app_context():
+    with hub_context(env):
         from volunteer_hub.events.models import Event, EventStatus, Venue
         from volunteer_hub.extensions import db
 
@@ -126,11 +139,40 @@ def hub_app(env: dict[str, str]):
     return create_app()
 
 
+@contextlib.contextmanager
+def hub_context(env: dict[str, str]):
+    """An app context of a fresh app on the benchmark's database; its
+    connections are closed afterwards (PostgreSQL keeps count of them)."""
+    app = hub_app(env)
+    with app.app_context():
+        from volunteer_hub.extensions import db
+
+        try:
+            yield app
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+@contextlib.contextmanager
+def postgresql_database(folder: Path):
+    """A throwaway PostgreSQL database on the local server (PGHOST, PGPORT,
+    PGUSER), dropped at the end; yields its URL."""
+    name = f"volunteer_hub_bench_{os.getpid()}"
+    where = ["-h", PG["host"], "-p", PG["port"], "-U", PG["user"]]
+    subprocess.run(["createdb", *where, name], check=True)  # nosec B603 B607
+    try:
+        yield f"postgresql://{PG['user']}@{PG['host']}:{PG['port']}/{name}"
+    finally:
+        subprocess.run(["dropdb", *where, "--if-exists", "--force", name],  # nosec B603 B607
+                       check=False)
+
+
 def check_rsvps(env: dict[str, str], prefix: str, acknowledged: int) -> str:
     """'' when nothing is overbooked and every acknowledged RSVP is stored,
     else what is wrong. Rows may exceed 303s: RSVPs in flight when wrk
     stopped are stored without the client seeing their answer."""
-    with hub_app(env).app_context():
+    with hub_context(env):
         from sqlalchemy import func, select
 
         from volunteer_hub.events.models import Event, Venue
@@ -143,7 +185,6 @@ def check_rsvps(env: dict[str, str], prefix: str, acknowledged: int) -> str:
             Rsvp.venue_id == venue.id, Rsvp.status == RsvpStatus.GOING))
         stored = db.session.scalar(select(func.count()).select_from(Rsvp).where(
             Rsvp.email.like(f"{prefix}-%")))
-        db.session.remove()
     problems = []
     if going > venue.capacity:
         problems.append(f"OVERBOOKED: {going} going, capacity {venue.capacity}")
@@ -153,6 +194,8 @@ def check_rsvps(env: dict[str, str], prefix: str, acknowledged: int) -> str:
 
 
 def start_gunicorn(app: str | None, port: int, env: dict[str, str], log: Path):
+    """gunicorn -c gunicorn.conf.py for ``app`` (the hub when None) on
+    ``port``; returns once it answers."""
     command = [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"),
                "--bind", f"127.0.0.1:{port}"]
     if app:
@@ -183,20 +226,28 @@ def wrk(url: str, args: argparse.Namespace, *, seconds: int, script: list[str] =
                           text=True).stdout
 
 
-def measure(args: argparse.Namespace, ports: dict[str, int], env: dict[str, str],
+def targets(bases: dict[str, str]) -> list[tuple[str, str, str]]:
+    """What each round measures: TARGETS, and the direct hello world when
+    the apps are behind nginx."""
+    return [TARGETS[0], DIRECT_HELLO, *TARGETS[1:]] if "hello-direct" in bases else TARGETS
+
+
+def measure(args: argparse.Namespace, bases: dict[str, str], env: dict[str, str],
             out: Path) -> list[Result]:
     results = []
-    for url in (f"http://127.0.0.1:{ports['hello']}/",
-                f"http://127.0.0.1:{ports['hub']}{EVENT_PAGE}"):
+    warm_up = [f"{bases['hello']}/", f"{bases['hub']}{EVENT_PAGE}"]
+    if "hello-direct" in bases:
+        warm_up.append(f"{bases['hello-direct']}/")
+    for url in warm_up:
         wrk(url, args, seconds=2)  # warm-up: imports, templates, connections
     for number in range(1, args.runs + 1):
-        for name, app, path in TARGETS:
-            url = f"http://127.0.0.1:{ports[app]}{path}"
+        for name, app, path in targets(bases):
+            url = f"{bases[app]}{path}"
             prefix = f"bench-r{number}-{secrets.token_hex(3)}"
             rsvp = name == "RSVP flow"
             output = wrk(url, args, seconds=args.duration, script=[prefix] if rsvp else [])
-            (out / f"wrk-{number}-{path.strip('/').replace('/', '_') or 'hello'}.txt"
-             ).write_text(output)
+            page = path.strip("/").replace("/", "_") or app
+            (out / f"wrk-{number}-{page}.txt").write_text(output)
             result = Result(target=name, round=number, **parse_wrk(output))
             if rsvp:
                 result.rsvps = result.statuses.get("303", 0)
@@ -217,10 +268,8 @@ def table(results: list[Result]) -> str:
     rows = ["| target | req/s | ratio to hello | p50 ms | p90 ms | p99 ms | errors "
             "| RSVPs/s | RSVPs/s ÷ hello req/s | database check |",
             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
-    for name, _app, _path in TARGETS:
+    for name in dict.fromkeys(result.target for result in results):
         runs = [result for result in results if result.target == name]
-        if not runs:
-            continue
 
         def median(values):
             return statistics.median(values) if values else float("nan")
@@ -251,6 +300,42 @@ def machine() -> str:
             f"load average before the run {load[0]:.2f}")
 
 
+def serve(args: argparse.Namespace, env: dict[str, str], folder: Path, out: Path,
+          stack: contextlib.ExitStack) -> dict[str, str]:
+    """Start the hello world and the hub: one gunicorn each, or with
+    ``--instances N`` N of each behind an nginx of their own. Returns each
+    app's base URL; ``stack`` stops everything."""
+    bases = {}
+    for app, module in (("hello", "hello:app"), ("hub", None)):
+        ports = [free_port() for _ in range(args.instances)]
+        for number, port in enumerate(ports, 1):
+            server = start_gunicorn(module, port, env, out / f"gunicorn-{app}-{number}.log")
+            stack.callback(stop_gunicorn, server)
+        if args.instances == 1:
+            bases[app] = f"http://127.0.0.1:{ports[0]}"
+            continue
+        https, http = free_port(), free_port()
+        nginx: LocalNginx = start_nginx(folder / f"nginx-{app}",
+                                        [f"127.0.0.1:{port}" for port in ports],
+                                        https_port=https, http_port=http)
+        stack.callback(nginx.stop)
+        bases[app] = f"https://127.0.0.1:{https}"
+    if args.instances > 1:
+        port = free_port()
+        direct = {key: value for key, value in env.items() if key != "WEB_CONCURRENCY"}
+        if "WEB_CONCURRENCY" in os.environ:
+            direct["WEB_CONCURRENCY"] = os.environ["WEB_CONCURRENCY"]
+        stack.callback(stop_gunicorn, start_gunicorn("hello:app", port, direct,
+                                                     out / "gunicorn-hello-direct.log"))
+        bases["hello-direct"] = f"http://127.0.0.1:{port}"
+    return bases
+
+
+def stop_gunicorn(server: subprocess.Popen) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=30)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3, help="rounds (default 3)")
@@ -259,11 +344,20 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--capacity", type=int, default=1_000_000,
                         help="places at the benchmark venue (small: test the waitlist)")
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite",
+                        help="sqlite (default) or a throwaway database on the local "
+                             "PostgreSQL server (PGHOST, PGPORT, PGUSER)")
+    parser.add_argument("--instances", type=int, default=1,
+                        help="gunicorn instances per app; 2 or more: behind nginx "
+                             "(deploy/nginx-site.conf, HTTPS), each with its share of the "
+                             "workers one instance would have")
     parser.add_argument("--output", type=Path, default=ROOT / "build" / "bench")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk not found: apt-get install wrk")
+    if args.instances < 1:
+        raise SystemExit("--instances must be at least 1")
 
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     out = args.output / stamp
@@ -277,25 +371,30 @@ def main() -> None:
            "VOLUNTEER_HUB_RATELIMIT_ENABLED": "false",
            "VOLUNTEER_HUB_FORM_MIN_SECONDS": "0"}
     env.pop("VOLUNTEER_HUB_ACCESS_LOG", None)
+    if args.instances > 1:
+        # The machine's workers shared out, so that N instances together run
+        # as many processes as one instance alone would (gunicorn.conf.py).
+        workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * len(os.sched_getaffinity(0)))
+        env["WEB_CONCURRENCY"] = str(max(1, workers // args.instances))
+        env["VOLUNTEER_HUB_PROXY_COUNT"] = "1"
     about = machine()
-    prepare_database(env, args.capacity)
-    ports = {"hello": free_port(), "hub": free_port()}
-    servers = []
-    try:
-        for app, port in ports.items():
-            servers.append(start_gunicorn("hello:app" if app == "hello" else None, port,
-                                          env, out / f"gunicorn-{app}.log"))
-        results = measure(args, ports, env, out)
-    finally:
-        for server in servers:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
-        if not args.keep:
-            shutil.rmtree(folder, ignore_errors=True)
-    report = (f"Machine: {about}. wrk {args.threads} threads, {args.connections} "
-              f"connections, {args.runs} × {args.duration} s; medians.\n\n{table(results)}\n")
+    with contextlib.ExitStack() as stack:
+        stack.callback(lambda: args.keep or shutil.rmtree(folder, ignore_errors=True))
+        if args.database == "postgresql":
+            env["VOLUNTEER_HUB_DATABASE_URL"] = stack.enter_context(postgresql_database(folder))
+        prepare_database(env, args.capacity)
+        bases = serve(args, env, folder, out, stack)
+        results = measure(args, bases, env, out)
+    served = (f"{args.instances} gunicorn instances of "
+              f"{env['WEB_CONCURRENCY']} workers each behind nginx (HTTPS)"
+              if args.instances > 1 else "one gunicorn instance")
+    report = (f"Machine: {about}. Database: {args.database}; {served}, the same for hello "
+              f"world. wrk {args.threads} threads, {args.connections} connections, "
+              f"{args.runs} × {args.duration} s; medians.\n\n{table(results)}\n")
     (out / "results.md").write_text(report)
-    (out / "results.json").write_text(json.dumps([asdict(r) for r in results], indent=1))
+    (out / "results.json").write_text(json.dumps(
+        {"database": args.database, "instances": args.instances,
+         "results": [asdict(r) for r in results]}, indent=1))
     print(f"\n{report}\nWritten to {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
     if any(result.check and not result.check.startswith("ok") for result in results):
         raise SystemExit("the database check failed")
