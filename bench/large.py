@@ -33,7 +33,6 @@ import random
 import re
 import secrets
 import shutil
-import signal
 import statistics
 import tempfile
 import time
@@ -43,7 +42,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
-from run import ROOT, free_port, hub_app, machine, prepare_database, start_gunicorn
+from run import (
+    ROOT,
+    free_port,
+    hub_app,
+    hub_context,
+    machine,
+    prepare_database,
+    start_gunicorn,
+    stop_gunicorn,
+)
 
 LARGE_SLUG = "large-attendance"
 SMALL_SLUG = "small-attendance"
@@ -113,7 +121,7 @@ def add_large_event(env: dict[str, str], rsvps: int) -> dict:
     """The event with ``rsvps`` people going (3 venues and online), and a
     like event with 3; RSVPs inserted in bulk, each with its own token hash
     and calendar UID as the model requires."""
-    with hub_app(env).app_context():
+    with hub_context(env):
         import sqlalchemy as sa
 
         from volunteer_hub.events.models import Event, EventStatus, Venue
@@ -165,7 +173,6 @@ def add_large_event(env: dict[str, str], rsvps: int) -> dict:
             sa.select(Rsvp.venue_id, sa.func.count(Rsvp.id))
             .where(Rsvp.event_id == events[LARGE_SLUG][0], Rsvp.venue_id.is_not(None))
             .group_by(Rsvp.venue_id).order_by(sa.func.count(Rsvp.id).desc()).limit(1)).one()
-        db.session.remove()
     return {"large": events[LARGE_SLUG][0], "small": events[SMALL_SLUG][0], "venue": largest,
             "venue_going": going, "small_venue": events[SMALL_SLUG][1][0]}
 
@@ -174,7 +181,7 @@ def add_feed_events(env: dict[str, str], total: int) -> int:
     """Published events (some cancelled, some online, some with a second
     venue keeping its own hours) until the public feed holds ``total``;
     returns how many it holds."""
-    with hub_app(env).app_context():
+    with hub_context(env):
         import sqlalchemy as sa
 
         from volunteer_hub.events.models import Event, EventStatus, EventTranslation, Venue
@@ -222,20 +229,17 @@ def add_feed_events(env: dict[str, str], total: int) -> int:
         if translations:
             db.session.execute(sa.insert(EventTranslation), translations)
         db.session.commit()
-        listed_now = db.session.scalar(listed)
-        db.session.remove()
-    return listed_now
+        return db.session.scalar(listed)
 
 
 def add_coordinator(env: dict[str, str]) -> None:
     """A (non-admin) coordinator account, made by the app's own service."""
-    with hub_app(env).app_context():
+    with hub_context(env):
         from volunteer_hub.coordinators import services
         from volunteer_hub.extensions import db
 
         services.create_coordinator(COORDINATOR[0], "Bench Coordinator", COORDINATOR[1])
         db.session.commit()
-        db.session.remove()
 
 
 # --- HTTP ---------------------------------------------------------------------
@@ -476,8 +480,7 @@ def main() -> None:
             print(f"{page.name}: median {results[-1].median:.1f} ms, "
                   f"max {results[-1].max:.1f} ms, first {first:.1f} ms, {check}", flush=True)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        stop_gunicorn(server)
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)
     load = os.getloadavg()
