@@ -7,6 +7,8 @@ its confirmation."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 import sqlalchemy as sa
 from flask import Flask
@@ -164,3 +166,36 @@ def test_a_confirmation_the_request_failed_to_write_is_left_to_the_worker(
     assert worker() == 1
     [message] = outbox()
     assert message["Subject"] == f"RSVP confirmed: {event.title}"
+
+
+def test_two_workers_at_once_write_it_once(by_worker, app, client, make_event, fetch,
+                                           monkeypatch):
+    """Both compose it at the same moment; the first to store it wins, the
+    other waits for it (PostgreSQL row lock, SQLite write lock) and stops."""
+    event = make_event()
+    client.post(f"/events/{event.slug}/rsvp", data=rsvp_form(event.venues[0]))
+    [rsvp_id] = fetch(sa.select(Rsvp.id))
+    both_composing = threading.Barrier(2, timeout=10)
+    real_compose = services._compose_confirmation
+
+    def compose_together(rsvp):
+        message = real_compose(rsvp)
+        both_composing.wait()
+        return message
+
+    monkeypatch.setattr(services, "_compose_confirmation", compose_together)
+    results = []
+
+    def worker() -> None:
+        with app.app_context():
+            results.append(services.write_confirmation(rsvp_id))
+            db.session.remove()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(results) == [False, True]
+    assert fetch(sa.select(OutboxMessage.compose)) == [None]
+    assert len(fetch(sa.select(OutboxMessage.id))) == 1

@@ -175,9 +175,12 @@ def _leave_confirmation_to_write(rsvp: Rsvp) -> None:
                                  compose=CONFIRMATION_TO_WRITE))
 
 
-def _confirmation_to_write(rsvp_id: int) -> OutboxMessage | None:
-    return db.session.scalar(select(OutboxMessage).where(
-        OutboxMessage.rsvp_id == rsvp_id, OutboxMessage.compose == CONFIRMATION_TO_WRITE))
+def _confirmation_to_write(rsvp_id: int, *, lock: bool = False) -> OutboxMessage | None:
+    """The reserved row; ``lock``: and hold it, so that of two workers
+    (PostgreSQL) the second waits, then finds it written."""
+    query = select(OutboxMessage).where(
+        OutboxMessage.rsvp_id == rsvp_id, OutboxMessage.compose == CONFIRMATION_TO_WRITE)
+    return db.session.scalar(query.with_for_update() if lock else query)
 
 
 def _fill(waiting: OutboxMessage, message: OutboxMessage | None) -> None:
@@ -199,7 +202,7 @@ def _write_waiting_confirmation(rsvp: Rsvp) -> None:
     """Before any later email about ``rsvp``: its confirmation first, so that
     people read them, and calendars get their invites, in order. Inside the
     caller's write transaction."""
-    if rsvp.id is not None and (waiting := _confirmation_to_write(rsvp.id)) is not None:
+    if rsvp.id is not None and (waiting := _confirmation_to_write(rsvp.id, lock=True)):
         _fill(waiting, _compose_confirmation(rsvp))
 
 
@@ -225,7 +228,7 @@ def write_confirmation(rsvp_id: int) -> bool:
     db.session.rollback()
 
     begin_write()
-    waiting = _confirmation_to_write(rsvp_id)
+    waiting = _confirmation_to_write(rsvp_id, lock=True)
     if waiting is None:
         db.session.rollback()
         return False
