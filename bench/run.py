@@ -215,9 +215,10 @@ def start_gunicorn(app: str | None, port: int, env: dict[str, str], log: Path):
     raise SystemExit(f"gunicorn did not answer on port {port}; see {log}")
 
 
-def wrk(url: str, args: argparse.Namespace, *, seconds: int, script: list[str] = ()) -> str:
-    command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{seconds}s",
-               "--latency", "--timeout", "10s"]
+def wrk(url: str, args: argparse.Namespace, *, seconds: int, script: list[str] = (),
+        connections: int | None = None, timeout: int = 10) -> str:
+    command = ["wrk", f"-t{args.threads}", f"-c{connections or args.connections}",
+               f"-d{seconds}s", "--latency", "--timeout", f"{timeout}s"]
     if script:
         command += ["-s", str(ROOT / "bench" / "rsvp.lua"), url, "--", *script]
     else:
@@ -245,7 +246,8 @@ def measure(args: argparse.Namespace, bases: dict[str, str], env: dict[str, str]
             url = f"{bases[app]}{path}"
             prefix = f"bench-r{number}-{secrets.token_hex(3)}"
             rsvp = name == "RSVP flow"
-            output = wrk(url, args, seconds=args.duration, script=[prefix] if rsvp else [])
+            seconds = (args.rsvp_duration or args.duration) if rsvp else args.duration
+            output = wrk(url, args, seconds=seconds, script=[prefix] if rsvp else [])
             page = path.strip("/").replace("/", "_") or app
             (out / f"wrk-{number}-{page}.txt").write_text(output)
             result = Result(target=name, round=number, **parse_wrk(output))
@@ -260,6 +262,48 @@ def measure(args: argparse.Namespace, bases: dict[str, str], env: dict[str, str]
                   + (f", {result.rsvps / result.seconds:.0f} RSVPs/s, {result.check}"
                      if rsvp else ""), flush=True)
     return results
+
+
+def overload(args: argparse.Namespace, bases: dict[str, str], env: dict[str, str],
+             out: Path) -> str:
+    """One RSVP-flow run at ``--overload`` connections: how many got a form
+    or an RSVP, how many the friendly 503, how many nothing (wrk's socket
+    errors and timeouts), and whether anything acknowledged was lost."""
+    prefix = f"bench-overload-{secrets.token_hex(3)}"
+    output = wrk(f"{bases['hub']}/events/{BENCH_SLUG}", args, seconds=args.duration,
+                 script=[prefix], connections=args.overload, timeout=30)
+    (out / "wrk-overload.txt").write_text(output)
+    found = parse_wrk(output)
+    statuses = found["statuses"]
+    check = check_rsvps(env, prefix, statuses.get("303", 0))
+    latency = found["latency"]
+    return (f"Overload: {args.overload} connections for {args.duration} s: "
+            f"{found['rate']:.0f} req/s, p50 {latency.get('p50', 0):.0f} ms, "
+            f"p99 {latency.get('p99', 0):.0f} ms; answers by status "
+            f"{', '.join(f'{code}: {count}' for code, count in sorted(statuses.items()))}; "
+            f"socket errors and timeouts {found['errors']}; database check {check}.")
+
+
+def worker_rate(env: dict[str, str]) -> str:
+    """How fast one mail worker writes the confirmations the RSVP rounds
+    left it (CONFIRMATIONS_BY_WORKER): the first 2,000, timed in this process."""
+    with hub_context(env):
+        from sqlalchemy import func, select
+
+        from volunteer_hub.extensions import db
+        from volunteer_hub.mail.models import OutboxMessage
+        from volunteer_hub.rsvps.services import write_waiting_confirmations
+
+        waiting = db.session.scalar(select(func.count()).select_from(OutboxMessage).where(
+            OutboxMessage.compose.is_not(None)))
+        db.session.rollback()
+        started = time.perf_counter()
+        written = write_waiting_confirmations(limit=2000)
+        seconds = time.perf_counter() - started
+    if not written:
+        return "Mail worker: no confirmations were waiting."
+    return (f"Mail worker: {waiting} confirmations waiting after the rounds; one worker "
+            f"wrote {written} in {seconds:.1f} s ({written / seconds:.0f} a second).")
 
 
 def table(results: list[Result]) -> str:
@@ -351,6 +395,12 @@ def main() -> None:
                         help="gunicorn instances per app; 2 or more: behind nginx "
                              "(deploy/nginx-site.conf, HTTPS), each with its share of the "
                              "workers one instance would have")
+    parser.add_argument("--rsvp-duration", type=int, default=None,
+                        help="seconds of each RSVP-flow run (default: --duration); 60 for "
+                             "the sustained minute the targets ask for")
+    parser.add_argument("--overload", type=int, default=0, metavar="CONNECTIONS",
+                        help="after the rounds, one RSVP-flow run at this many connections "
+                             "(wrk timeout 30 s) to see how the app answers overload")
     parser.add_argument("--output", type=Path, default=ROOT / "build" / "bench")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args()
@@ -385,18 +435,23 @@ def main() -> None:
         prepare_database(env, args.capacity)
         bases = serve(args, env, folder, out, stack)
         results = measure(args, bases, env, out)
+        extra = [overload(args, bases, env, out)] if args.overload else []
+        extra.append(worker_rate(env))
     served = (f"{args.instances} gunicorn instances of "
               f"{env['WEB_CONCURRENCY']} workers each behind nginx (HTTPS)"
               if args.instances > 1 else "one gunicorn instance")
     report = (f"Machine: {about}. Database: {args.database}; {served}, the same for hello "
               f"world. wrk {args.threads} threads, {args.connections} connections, "
-              f"{args.runs} × {args.duration} s; medians.\n\n{table(results)}\n")
+              f"{args.runs} × {args.duration} s"
+              + (f" (RSVP flow {args.rsvp_duration} s)" if args.rsvp_duration else "")
+              + f"; medians.\n\n{table(results)}\n\n" + "\n\n".join(extra) + "\n")
     (out / "results.md").write_text(report)
     (out / "results.json").write_text(json.dumps(
         {"database": args.database, "instances": args.instances,
          "results": [asdict(r) for r in results]}, indent=1))
     print(f"\n{report}\nWritten to {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
-    if any(result.check and not result.check.startswith("ok") for result in results):
+    if any(result.check and not result.check.startswith("ok") for result in results) or any(
+            "LOST" in line or "OVERBOOKED" in line for line in extra):
         raise SystemExit("the database check failed")
 
 

@@ -7,6 +7,7 @@ flush and leave the commit to the caller.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -244,12 +245,16 @@ def write_confirmation(rsvp_id: int) -> bool:
 def write_waiting_confirmations(limit: int = 500) -> int:
     """Write the reserved confirmations, oldest first (the mail worker's
     part); how many were written."""
-    waiting = db.session.scalars(
+    waiting = list(db.session.scalars(
         select(OutboxMessage.rsvp_id)
         .where(OutboxMessage.compose == CONFIRMATION_TO_WRITE)
-        .order_by(OutboxMessage.id).limit(limit)).all()
+        .order_by(OutboxMessage.id).limit(limit)))
     db.session.rollback()
-    return sum(write_confirmation(rsvp_id) for rsvp_id in waiting if rsvp_id is not None)
+    # Several workers (PostgreSQL) each start at a point of their own, so
+    # that they rarely compose the same message (only one would store it).
+    start = secrets.randbelow(len(waiting)) if waiting else 0
+    return sum(write_confirmation(rsvp_id) for rsvp_id in waiting[start:] + waiting[:start]
+               if rsvp_id is not None)
 
 
 def add_walk_in(event: Event, *, name: str, venue_id: int | None, guests: int,
