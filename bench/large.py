@@ -44,6 +44,7 @@ from urllib.parse import urlencode
 
 from run import (
     ROOT,
+    bench_env,
     free_port,
     hub_app,
     hub_context,
@@ -435,12 +436,7 @@ def main() -> None:
     out = args.output / f"large-{stamp}"
     out.mkdir(parents=True)
     folder = Path(tempfile.mkdtemp(prefix="volunteer-hub-bench-large-"))
-    env = {**os.environ,
-           "VOLUNTEER_HUB_DATABASE_URL": f"sqlite:///{folder / 'hub.sqlite3'}",
-           "VOLUNTEER_HUB_SECRET_KEY": secrets.token_hex(32),
-           "VOLUNTEER_HUB_MAIL_URL": str(folder / "mail"),
-           "VOLUNTEER_HUB_RATELIMIT_ENABLED": "false"}
-    env.pop("VOLUNTEER_HUB_ACCESS_LOG", None)
+    env = bench_env(folder)
     about = machine()
     started = time.perf_counter()
     prepare_database(env, capacity=1_000_000)

@@ -128,6 +128,21 @@ def prepare_database(env: dict[str, str], capacity: int) -> None:
         db.session.commit()
 
 
+def bench_env(folder: Path) -> dict[str, str]:
+    """The environment the benchmark's servers run in: a fresh SQLite
+    database and mail folder in ``folder``, a random secret key, no access
+    log, and no rate limit or "too fast for a person" check (one address
+    posting forms quickly is the point here, not a bot)."""
+    env = {**os.environ,
+           "VOLUNTEER_HUB_DATABASE_URL": f"sqlite:///{folder / 'hub.sqlite3'}",
+           "VOLUNTEER_HUB_SECRET_KEY": secrets.token_hex(32),
+           "VOLUNTEER_HUB_MAIL_URL": str(folder / "mail"),
+           "VOLUNTEER_HUB_RATELIMIT_ENABLED": "false",
+           "VOLUNTEER_HUB_FORM_MIN_SECONDS": "0"}
+    env.pop("VOLUNTEER_HUB_ACCESS_LOG", None)
+    return env
+
+
 def hub_app(env: dict[str, str]):
     """The app, configured from ``env`` exactly as gunicorn's workers are."""
     os.environ.update({key: value for key, value in env.items()
@@ -413,14 +428,7 @@ def main() -> None:
     out = args.output / stamp
     out.mkdir(parents=True)
     folder = Path(tempfile.mkdtemp(prefix="volunteer-hub-bench-"))
-    env = {**os.environ,
-           "VOLUNTEER_HUB_DATABASE_URL": f"sqlite:///{folder / 'hub.sqlite3'}",
-           "VOLUNTEER_HUB_SECRET_KEY": secrets.token_hex(32),
-           "VOLUNTEER_HUB_MAIL_URL": str(folder / "mail"),
-           # a benchmark is one address posting fast: neither is a bot here
-           "VOLUNTEER_HUB_RATELIMIT_ENABLED": "false",
-           "VOLUNTEER_HUB_FORM_MIN_SECONDS": "0"}
-    env.pop("VOLUNTEER_HUB_ACCESS_LOG", None)
+    env = bench_env(folder)
     if args.instances > 1:
         # The machine's workers shared out, so that N instances together run
         # as many processes as one instance alone would (gunicorn.conf.py).
