@@ -71,3 +71,12 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # by default; nothing here uses it, and two servers on one machine would
 # fight over the same path. Older versions ignore the setting.
 control_socket_disable = True
+
+
+def post_worker_init(worker) -> None:
+    """Each worker builds the public calendar feed before it takes a request
+    (volunteer_hub.caching.warm_up), so no calendar app waits for the first
+    build."""
+    from volunteer_hub.caching import warm_up
+
+    warm_up(worker.wsgi)

@@ -153,3 +153,23 @@ def test_pages_with_a_form_a_message_or_a_signed_in_person_are_not_revalidated(
     assert "Done." in told.get_data(as_text=True) and "ETag" not in told.headers
     console = coordinator.get("/console/")
     assert console.status_code == 200 and "ETag" not in console.headers
+
+
+def test_a_new_server_process_builds_the_feed_before_its_first_visitor(app, make_event):
+    from volunteer_hub.caching import warm_up
+
+    make_event(title="Vigil for Narges")
+    warm_up(app)
+    with counting_queries(app) as statements:
+        response = app.test_client().get("/calendar.ics")
+    assert response.status_code == 200 and b"Vigil for Narges" in response.data
+    assert len(statements) <= 3  # the validator's check only: the feed was kept
+
+
+def test_warming_up_without_a_database_only_logs(tmp_path, caplog):
+    from volunteer_hub import create_app
+    from volunteer_hub.caching import warm_up
+
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/none/hub.sqlite3"},
+                     instance_path=str(tmp_path / "instance"))
+    warm_up(app)  # no exception: the worker still starts

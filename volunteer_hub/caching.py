@@ -149,3 +149,20 @@ def _shared_alike(response: Response) -> bool:
             and "Cache-Control" not in response.headers and "Set-Cookie" not in response.headers
             and not request.path.startswith("/console")
             and not session.modified and "csrf_token" not in g)
+
+
+#: What a new server process builds before its first visitor: the public
+#: calendar feed (a second or more for a thousand events, then milliseconds)
+#: as calendar apps ask for it, with no language given.
+WARM_UP_PATHS = ("/calendar.ics",)
+
+
+def warm_up(app: Flask) -> None:
+    """Build what is slow to build the first time, so that no visitor waits
+    for it; a failure (no database yet, say) is only logged."""
+    client = app.test_client()
+    for path in WARM_UP_PATHS:
+        try:
+            client.get(path)
+        except Exception:  # the site still starts; its first visitor waits instead
+            app.logger.exception("warming up %s failed", path)
