@@ -115,9 +115,6 @@ class PageCache:
             return html
         return page.fill(keys)
 
-    def clear(self) -> None:
-        self._pages.clear()
-
     def _cacheable(self) -> bool:
         return (self.seconds > 0 and request.method == "GET" and not request.query_string
                 and "_flashes" not in session)
