@@ -199,3 +199,15 @@ def test_two_workers_at_once_write_it_once(by_worker, app, client, make_event, f
     assert sorted(results) == [False, True]
     assert fetch(sa.select(OutboxMessage.compose)) == [None]
     assert len(fetch(sa.select(OutboxMessage.id))) == 1
+
+
+def test_written_later_a_confirmation_still_tells_only_of_earlier_rsvps(
+        by_worker, worker, client, make_event, outbox):
+    event = make_event()
+    client.post(f"/events/{event.slug}/rsvp", data=rsvp_form(event.venues[0], name="Shirin"))
+    client.post(f"/events/{event.slug}/rsvp",
+                data=rsvp_form("online", name="Impostor", email="SHIRIN@example.org"))
+    assert worker() == 2
+    first, second = outbox()
+    assert "already had an RSVP" not in text_of(first)
+    assert "already had an RSVP for this event" in text_of(second)

@@ -540,12 +540,14 @@ def _place(rsvp: Rsvp, venue: Venue | None, now: datetime) -> None:
 
 
 def _has_other_rsvp(rsvp: Rsvp) -> bool:
+    """Whether the address already had an active RSVP to the event when this
+    one was made (its confirmation may be written later, after newer ones)."""
     return db.session.scalar(
         select(func.count(Rsvp.id)).where(
             Rsvp.event_id == rsvp.event_id,
             Rsvp.email_key == rsvp.email_key,
             Rsvp.status != RsvpStatus.CANCELLED,
-            Rsvp.id != rsvp.id,
+            Rsvp.id < rsvp.id,
         )
     ) > 0
 
