@@ -20,6 +20,7 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from jinja2.bccache import Bucket, BytecodeCache
 
+from tests import vnu
 from tests.helpers import Inbox, free_port
 from volunteer_hub import create_app
 from volunteer_hub.events.models import Event, EventStatus, Venue
@@ -255,6 +256,31 @@ def make_task(app: Flask) -> Callable[..., Any]:
             return task.id
 
     return make
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config: pytest.Config) -> None:
+    if config.pluginmanager.has_plugin("dsession"):  # the pytest-xdist controller
+        vnu.share_with_workers()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the W3C checker in the background as soon as a selected test is
+    known to need it: the JVM starts while the first tests run."""
+    if not session.config.option.collectonly and any(
+            "vnu_checker" in getattr(item, "fixturenames", ()) for item in session.items):
+        vnu.start()
+
+
+def pytest_unconfigure() -> None:
+    vnu.stop()
+
+
+@pytest.fixture(scope="session")
+def vnu_checker() -> vnu.Checker | str:
+    """The W3C checker, shared by every test of the run, or why it cannot
+    run."""
+    return vnu.start()
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:

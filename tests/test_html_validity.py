@@ -2,53 +2,32 @@
 
 `make test` installs vnu.jar into .cache/vnu/ when npm and java are on the
 machine and passes its path in VNU_JAR; without it this test is skipped.
+The checker runs as a service, started once per test run (tests/vnu.py).
 """
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from tests.helpers import manage_path, rsvp_form
+from tests.vnu import Checker
 from volunteer_hub.events.models import EventStatus
-
-#: Starting the JVM and loading the schemas takes a few seconds; checking
-#: the pages after that is quick.
-VNU_TIMEOUT_SECONDS = 300
 
 
 @pytest.fixture
-def vnu(database_url: str) -> list[str]:
-    """The command that runs the checker, or a skip saying why it cannot run.
+def vnu(database_url: str, vnu_checker: Checker | str) -> Checker:
+    """The checker, or a skip saying why it cannot run.
 
     The pages do not depend on the database, so they are checked once, on
     SQLite; asking for ``database_url`` here skips before the app is built."""
     if not database_url.startswith("sqlite"):
         pytest.skip("HTML validity does not depend on the database: checked on SQLite only")
-    command = vnu_command()
-    if isinstance(command, str):
-        pytest.skip(command)
-    return command
-
-
-def vnu_command(*jvm_options: str) -> list[str] | str:
-    """The command that runs the checker, or why it cannot run."""
-    jar = os.environ.get("VNU_JAR")
-    if not jar:
-        return "VNU_JAR is not set: `make test` sets it when npm and java are installed"
-    if not Path(jar).is_file():
-        return (f"VNU_JAR points at {jar}, which does not exist "
-                "(`make test` installs it when npm and java are installed)")
-    java = shutil.which("java")
-    if java is None:
-        return "java is not installed: the Nu HTML checker needs it"
-    return [java, *jvm_options, "-jar", jar]
+    if isinstance(vnu_checker, str):
+        pytest.skip(vnu_checker)
+    return vnu_checker
 
 
 def _render_public_pages(app, client, make_event) -> dict[str, str]:
@@ -109,10 +88,8 @@ def _render_public_pages(app, client, make_event) -> dict[str, str]:
     return pages
 
 
-def _describe(message: dict) -> str:
+def _describe(name: str, message: dict) -> str:
     """One checker message as ``file:line:column: text`` and the HTML it is about."""
-    url = message.get("url", "")
-    name = Path(url.removeprefix("file:")).name if url else "?"
     line = message.get("lastLine", message.get("firstLine", "?"))
     column = message.get("firstColumn", message.get("lastColumn", "?"))
     text = f"{name}:{line}:{column}: {message.get('type')}: {message.get('message')}"
@@ -122,31 +99,18 @@ def _describe(message: dict) -> str:
     return text
 
 
-def assert_valid_html(vnu: list[str], pages: dict[str, str], folder: Path) -> None:
-    """Check every page with one run of the W3C checker (the JVM starts once)
-    and fail with each problem, its place and its HTML."""
+def assert_valid_html(vnu: Checker, pages: dict[str, str], folder: Path) -> None:
+    """Check every page with the W3C checker and fail with each problem, its
+    place and its HTML. The pages are kept in ``folder`` to look at."""
     folder.mkdir(exist_ok=True)
-    files = []
+    problems = []
     for name, html in pages.items():
         file = folder / f"{name}.html"
         file.write_text(html, encoding="utf-8")
-        files.append(str(file))
-
-    result = subprocess.run(
-        [*vnu, "--errors-only", "--format", "json", *files],
-        capture_output=True, text=True, timeout=VNU_TIMEOUT_SECONDS, check=False,
-    )
-    # vnu writes its JSON report to standard error.
-    try:
-        report = json.loads(result.stderr)
-    except json.JSONDecodeError:
-        pytest.fail(f"vnu gave no JSON report (exit {result.returncode}):\n"
-                    f"{result.stderr}\n{result.stdout}")
-    problems = [_describe(message) for message in report.get("messages", [])]
+        problems += [_describe(file.name, message) for message in vnu.check(html)]
     assert not problems, (
         f"vnu found {len(problems)} problem(s) in the rendered pages:\n" + "\n".join(problems)
     )
-    assert result.returncode == 0, result.stderr
 
 
 @pytest.mark.slow

@@ -26,7 +26,8 @@ from werkzeug.serving import make_server
 
 from tests.conftest import PASSWORD, _dispose, fresh_app
 from tests.helpers import free_port
-from tests.test_html_validity import assert_valid_html, vnu_command
+from tests.test_html_validity import assert_valid_html
+from tests.vnu import Checker
 from volunteer_hub.coordinators.services import create_coordinator
 from volunteer_hub.demo.seed import seed_demo
 from volunteer_hub.extensions import db
@@ -53,13 +54,6 @@ def _axe_script() -> str:
         pytest.skip("browser tests need axe-core: AXE_JS is unset or missing "
                     "(`make test` installs it when npm is present)")
     return Path(path).read_text(encoding="utf-8")
-
-
-def _vnu() -> list[str] | None:
-    # The JVM runs a few seconds per test: the quick compiler alone halves
-    # that (its deeper stack needs -Xss, as vnu's schemas recurse deeply).
-    command = vnu_command("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss4m")
-    return None if isinstance(command, str) else command
 
 
 @pytest.fixture(scope="session")
@@ -165,7 +159,8 @@ class Journey:
 
 
 @pytest.fixture
-def journey(browser: Any, live_server: str, tmp_path: Path) -> Iterator[Any]:
+def journey(browser: Any, live_server: str, vnu_checker: Checker | str,
+            tmp_path: Path) -> Iterator[Any]:
     """Start a journey: ``journey()`` gives a fresh browser profile (phone or
     desktop, a language); after the test every page visited is checked."""
     axe = _axe_script()
@@ -185,6 +180,5 @@ def journey(browser: Any, live_server: str, tmp_path: Path) -> Iterator[Any]:
         context.close()
     assert not visit.console_errors, visit.console_errors
     assert not visit.violations, "\n".join(visit.violations)
-    vnu = _vnu()
-    if vnu is not None:
-        assert_valid_html(vnu, visit.pages, tmp_path / "pages")
+    if not isinstance(vnu_checker, str):
+        assert_valid_html(vnu_checker, visit.pages, tmp_path / "pages")
