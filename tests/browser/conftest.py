@@ -140,7 +140,8 @@ class Journey:
             key = f"{key}-{len(self.visit.pages)}"
         self.visit.pages[key] = page.content()
         if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-            # run through the debugging protocol, not by the page: CSP stays on
+            # a page without the context's init script: add it the same way,
+            # through the debugging protocol, not by the page (CSP stays on)
             page.evaluate(self.axe)
         result = page.evaluate("""async () => {
             const result = await axe.run(document, {resultTypes: ['violations']});
@@ -172,6 +173,9 @@ def journey(browser: Any, live_server: str, vnu_checker: Checker | str,
         context = browser.new_context(viewport=viewport, locale=locale,
                                       base_url=live_server)
         context.set_default_timeout(10_000)
+        # axe-core comes with every page, from the debugging protocol (so the
+        # page's CSP stays on); compiled once, not once per page
+        context.add_init_script(script=axe)
         contexts.append(context)
         return Journey(context.new_page(), live_server, axe, visit, name)
 
