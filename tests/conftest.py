@@ -121,6 +121,33 @@ def empty_database(request: pytest.FixtureRequest, folder: Path) -> str:
     return request.getfixturevalue("postgres_migrated")
 
 
+#: PostgreSQL: the tables whose id sequence has handed out a number.
+_COUNTING_TABLES = sa.text("""
+    SELECT owner.relname FROM pg_sequences
+    JOIN pg_class sequence ON sequence.relname = pg_sequences.sequencename
+        AND sequence.relnamespace = pg_sequences.schemaname::regnamespace
+    JOIN pg_depend ON pg_depend.objid = sequence.oid AND pg_depend.deptype IN ('a', 'i')
+        AND pg_depend.classid = 'pg_class'::regclass
+        AND pg_depend.refclassid = 'pg_class'::regclass
+    JOIN pg_class owner ON owner.oid = pg_depend.refobjid
+    WHERE pg_sequences.schemaname = current_schema() AND pg_sequences.last_value IS NOT NULL
+""")
+
+
+def _empty_postgres_tables() -> None:
+    """Truncate, restarting their ids, the tables an earlier test left rows
+    in or took ids from. Truncating every table each time took 40 ms a test,
+    most of it on tables that were empty already."""
+    names = [table.name for table in db.metadata.sorted_tables]
+    with_rows = sa.text(" UNION ALL ".join(
+        f"SELECT '{name}' WHERE EXISTS (SELECT FROM {name})" for name in names))
+    used = {*db.session.scalars(with_rows), *db.session.scalars(_COUNTING_TABLES)}
+    if used:
+        tables = ", ".join(name for name in names if name in used)
+        db.session.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    db.session.commit()
+
+
 def fresh_app(database_url: str, folder: Path) -> Flask:
     """An app on ``database_url``; PostgreSQL's tables are emptied first."""
     app = _build_app(database_url, folder / "instance", MAIL_URL=str(folder / "mail"))
@@ -128,9 +155,7 @@ def fresh_app(database_url: str, folder: Path) -> Flask:
         if db.engine.dialect.name == "postgresql":
             if not db.inspect(db.engine).has_table("event"):
                 upgrade()
-            tables = ", ".join(table.name for table in db.metadata.sorted_tables)
-            db.session.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-            db.session.commit()
+            _empty_postgres_tables()
     return app
 
 
