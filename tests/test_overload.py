@@ -4,6 +4,9 @@ page that never comes, and nothing is acknowledged that was not saved."""
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +18,7 @@ from flask import Flask
 from tests.helpers import rsvp_form
 from volunteer_hub import create_app
 from volunteer_hub.comments.models import Comment
+from volunteer_hub.database import begin_write
 from volunteer_hub.extensions import db
 from volunteer_hub.mail.models import OutboxMessage
 from volunteer_hub.rsvps.models import Rsvp
@@ -123,3 +127,56 @@ def test_an_unreachable_database_gives_the_busy_page(tmp_path):
     response = app.test_client().get("/")
     assert response.status_code == 503
     assert BUSY in response.get_data(as_text=True)
+
+
+def test_writers_take_turns_in_one_server_and_give_up_politely(impatient, make_event, fetch):
+    """On SQLite the writers of one process queue for their turn rather than
+    poll SQLite's lock; one that gets no turn in time is told so."""
+    event = make_event()
+    with impatient.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("PostgreSQL writers wait on the event's row lock, tested above")
+    writing, finish = threading.Event(), threading.Event()
+
+    def other_writer() -> None:
+        with impatient.app_context():
+            begin_write()
+            writing.set()
+            finish.wait(10)
+            db.session.rollback()
+
+    thread = threading.Thread(target=other_writer)
+    thread.start()
+    assert writing.wait(10)
+    client, form = impatient.test_client(), rsvp_form(event.venues[0])
+    try:
+        response = client.post(f"/events/{event.slug}/rsvp", data=form)
+    finally:
+        finish.set()
+        thread.join()
+    assert response.status_code == 503
+    assert "Nothing you sent was saved" in response.get_data(as_text=True)
+    assert fetch(sa.select(Rsvp.id)) == []
+    assert client.post(f"/events/{event.slug}/rsvp", data=form).status_code == 303
+
+
+def test_writers_in_other_processes_take_turns_too(impatient, make_event, fetch, tmp_path):
+    event = make_event()
+    with impatient.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("the turns are SQLite's; PostgreSQL locks rows")
+        turns = db.engine.url.database + "-writers"
+    other = subprocess.Popen([sys.executable, "-c", (
+        "import fcntl, os, sys, time\n"
+        f"fd = os.open({turns!r}, os.O_RDWR | os.O_CREAT)\n"
+        "fcntl.flock(fd, fcntl.LOCK_EX)\n"
+        "print('writing', flush=True)\n"
+        "sys.stdin.readline()\n")], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert other.stdout.readline().strip() == "writing"
+        client, form = impatient.test_client(), rsvp_form(event.venues[0])
+        assert client.post(f"/events/{event.slug}/rsvp", data=form).status_code == 503
+    finally:
+        other.communicate("done\n", timeout=10)
+    assert client.post(f"/events/{event.slug}/rsvp", data=form).status_code == 303
+    assert len(fetch(sa.select(Rsvp.id))) == 1

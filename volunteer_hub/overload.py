@@ -26,6 +26,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from volunteer_hub.database import DatabaseBusy
 from volunteer_hub.errors import render_error
 from volunteer_hub.extensions import db
 
@@ -38,7 +39,7 @@ BUSY_MESSAGE = _l("Many people are using the site at once. Nothing you sent was 
 RETRY_AFTER_SECONDS = 30
 
 #: The database could not answer in time (busy, locked, or unreachable).
-DATABASE_BUSY = (OperationalError, PoolTimeout)
+DATABASE_BUSY = (OperationalError, PoolTimeout, DatabaseBusy)
 
 
 def busy_response(response: Response | None = None) -> Response:
@@ -76,6 +77,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(PoolTimeout)
+    @app.errorhandler(DatabaseBusy)
     def _database_busy(error: Exception) -> Response:
         try:
             db.session.rollback()
