@@ -31,8 +31,10 @@ db: install translations
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
 
+# pytest-xdist runs the tests in one process per CPU (-n auto); pass
+# PYTEST_ARGS="-n 0" for one process (to debug with --pdb, say).
 test: lint vnu axe translations
-	VNU_JAR=$(abspath $(VNU_JAR)) AXE_JS=$(abspath $(AXE_JS)) $(BIN)/pytest $(PYTEST_ARGS)
+	VNU_JAR=$(abspath $(VNU_JAR)) AXE_JS=$(abspath $(AXE_JS)) $(BIN)/pytest -n auto $(PYTEST_ARGS)
 
 # Throughput and latency under gunicorn, against a bare Flask hello world
 # served the same way (bench/README.md). Needs wrk (apt-get install wrk).

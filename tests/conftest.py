@@ -99,16 +99,35 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def postgres_migrated() -> str:
-    """The PostgreSQL test database, emptied and migrated once per run."""
+def postgres_migrated() -> Iterator[str]:
+    """The PostgreSQL test database, emptied once per run (the first app
+    migrates it). Under pytest-xdist each worker has a database of its own
+    on the same server, ``<name>_<worker>``, created here and dropped after."""
     if not POSTGRES_URL:
         pytest.skip(SKIP_POSTGRES)
-    engine = sa.create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1))
-    with engine.begin() as connection:
-        connection.exec_driver_sql("DROP SCHEMA public CASCADE")
-        connection.exec_driver_sql("CREATE SCHEMA public")
+    given = sa.make_url(POSTGRES_URL)
+    engine = sa.create_engine(given.set(drivername="postgresql+psycopg"),
+                              isolation_level="AUTOCOMMIT")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker is None:
+        with engine.connect() as connection:
+            connection.exec_driver_sql("DROP SCHEMA public CASCADE")
+            connection.exec_driver_sql("CREATE SCHEMA public")
+        engine.dispose()
+        yield POSTGRES_URL
+        return
+    name = f"{given.database}_{worker}"
+    try:
+        with engine.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    except sa.exc.DBAPIError as error:
+        pytest.fail(f"could not create {name} for pytest-xdist worker {worker} ({error.orig}): "
+                    "the role needs CREATEDB, or run the tests in one process (-n 0)")
+    yield given.set(database=name).render_as_string(hide_password=False)
+    with engine.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     engine.dispose()
-    return POSTGRES_URL
 
 
 def empty_database(request: pytest.FixtureRequest, folder: Path) -> str:
