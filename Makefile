@@ -32,7 +32,8 @@ db: install translations
 	$(FLASK) seed-demo
 
 # pytest-xdist runs the tests in one process per CPU (-n auto); pass
-# PYTEST_ARGS="-n 0" for one process (to debug with --pdb, say).
+# PYTEST_ARGS="-n 0" for one process (to debug with --pdb, say), and
+# PYTEST_ARGS=--cov for the coverage report (.ci/run does).
 test: lint vnu axe translations
 	VNU_JAR=$(abspath $(VNU_JAR)) AXE_JS=$(abspath $(AXE_JS)) $(BIN)/pytest -n auto $(PYTEST_ARGS)
 
