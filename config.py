@@ -26,11 +26,14 @@ class Config:
 
     #: How long a writer waits for the database (SQLite's write lock, or
     #: PostgreSQL's lock on an event's row) before the person is asked to try
-    #: again (503, nothing saved). Keep it well under gunicorn's timeout.
+    #: again (503, nothing saved).
     LOCK_TIMEOUT_MS = 10_000
     #: A request that waited longer than this behind the proxy (its
     #: X-Request-Start header) is answered 503 at once; 0 never sheds.
-    QUEUE_TIMEOUT_SECONDS = 15
+    #: QUEUE_TIMEOUT_SECONDS + 2 × LOCK_TIMEOUT_MS (a writer's turn, then
+    #: SQLite's lock) must stay under gunicorn's timeout (30 s), or a worker
+    #: is killed instead of answering "busy".
+    QUEUE_TIMEOUT_SECONDS = 5
 
     #: ``smtp://host:port`` or a folder for ``.eml`` files.
     #: When unset: ``instance/mail/``.

@@ -180,3 +180,13 @@ def test_writers_in_other_processes_take_turns_too(impatient, make_event, fetch,
         other.communicate("done\n", timeout=10)
     assert client.post(f"/events/{event.slug}/rsvp", data=form).status_code == 303
     assert len(fetch(sa.select(Rsvp.id))) == 1
+
+
+def test_a_database_mistake_is_a_server_error_not_busy(tmp_path):
+    """A missing table (a migration not run, say) is logged and answered
+    500: "try again in a minute" would never come true."""
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/unmigrated.sqlite3"},
+                     instance_path=str(tmp_path / "instance"))
+    response = app.test_client().get("/")
+    assert response.status_code == 500
+    assert BUSY not in response.get_data(as_text=True)

@@ -153,6 +153,10 @@ class WriterTurns:
             fcntl.flock(self._file, fcntl.LOCK_UN)
         self._in_process.release()
 
+    def __del__(self) -> None:
+        if self._file is not None:
+            os.close(self._file)
+
 
 _writer_turns: weakref.WeakKeyDictionary[Engine, WriterTurns] = weakref.WeakKeyDictionary()
 

@@ -38,8 +38,34 @@ BUSY_MESSAGE = _l("Many people are using the site at once. Nothing you sent was 
                   "Please try again in a minute.")
 RETRY_AFTER_SECONDS = 30
 
-#: The database could not answer in time (busy, locked, or unreachable).
+#: What the database may raise when it is busy or unreachable; ``is_busy``
+#: tells those apart from mistakes (a missing table is an OperationalError too).
 DATABASE_BUSY = (OperationalError, PoolTimeout, DatabaseBusy)
+
+#: PostgreSQL's codes for "try again": a lock not granted in time, a query
+#: cancelled, the server shutting down or not yet accepting connections.
+_BUSY_SQLSTATES = frozenset({"55P03", "57014", "57P01", "57P02", "57P03", "53300"})
+#: SQLite's words for the same: locked or busy, or the file out of reach.
+_BUSY_SQLITE = ("database is locked", "database table is locked", "busy",
+                "unable to open database file", "disk i/o error")
+
+
+def is_busy(error: BaseException) -> bool:
+    """Whether ``error`` means "the database cannot answer now" (try again
+    later), not a fault in the code or the schema (a 500, and a log entry)."""
+    if isinstance(error, (PoolTimeout, DatabaseBusy)):
+        return True
+    if not isinstance(error, OperationalError):
+        return False
+    if error.connection_invalidated:
+        return True
+    original = error.orig
+    sqlstate = getattr(original, "sqlstate", None)
+    if sqlstate is not None:
+        return sqlstate in _BUSY_SQLSTATES or sqlstate.startswith("08")
+    if type(original).__module__.startswith("psycopg"):
+        return True  # no SQLSTATE: the server was never reached
+    return any(words in str(original).lower() for words in _BUSY_SQLITE)
 
 
 def busy_response(response: Response | None = None) -> Response:
@@ -83,6 +109,9 @@ def register(app: Flask) -> None:
             db.session.rollback()
         except DATABASE_BUSY:  # the database is gone altogether
             db.session.invalidate()
+        if not is_busy(error):
+            log.error("database error", exc_info=error)
+            return current_app.make_response(render_error(500))
         log.warning("database busy or unreachable, answered 503: %s",
                     str(error).splitlines()[0][:200])
         return busy_response()

@@ -211,3 +211,43 @@ def test_written_later_a_confirmation_still_tells_only_of_earlier_rsvps(
     first, second = outbox()
     assert "already had an RSVP" not in text_of(first)
     assert "already had an RSVP for this event" in text_of(second)
+
+
+def test_one_confirmation_that_cannot_be_written_holds_up_no_other(
+        by_worker, app, client, make_event, fetch, monkeypatch):
+    event = make_event()
+    for name in ("Shirin", "Narges"):
+        client.post(f"/events/{event.slug}/rsvp", data=rsvp_form(
+            event.venues[0], name=name, email=f"{name.lower()}@example.org"))
+    broken_id, fine_id = fetch(sa.select(Rsvp.id).order_by(Rsvp.id))
+    real_write = services.write_confirmation
+
+    def write(rsvp_id: int) -> bool:
+        if rsvp_id == broken_id:
+            raise RuntimeError("a template fell over")
+        return real_write(rsvp_id)
+
+    monkeypatch.setattr(services, "write_confirmation", write)
+    app.config["MAIL_MAX_ATTEMPTS"] = 2
+    with app.app_context():
+        assert services.write_waiting_confirmations() == 1  # the other one
+        assert services.write_waiting_confirmations() == 0
+        assert services.write_waiting_confirmations() == 0  # given up: not tried again
+    rows = {row.rsvp_id: row for row in fetch(sa.select(OutboxMessage))}
+    assert rows[fine_id].compose is None and rows[fine_id].mime
+    assert rows[broken_id].status.value == "failed" and rows[broken_id].attempts == 2
+    assert "a template fell over" in rows[broken_id].last_error
+
+
+def test_a_waitlisted_person_promoted_before_the_worker_comes_reads_both_in_order(
+        by_worker, worker, client, make_event, outbox):
+    event = make_event(venues=[{"name": "Hall", "capacity": 1}])
+    first = manage_path(client.post(f"/events/{event.slug}/rsvp", data=rsvp_form(
+        event.venues[0], name="Shirin", email="shirin@example.org")))
+    client.post(f"/events/{event.slug}/rsvp", data=rsvp_form(
+        event.venues[0], name="Narges", email="narges@example.org"))
+    assert client.post(f"{first}/cancel").status_code == 303  # Narges moves up
+    worker()
+    narges = [message["Subject"] for message in outbox() if "narges" in message["To"]]
+    assert narges == [f"You are on the waitlist: {event.title}",
+                      f"A place is yours: {event.title}"]

@@ -50,7 +50,9 @@ def _gone(error: services.RsvpGone) -> ResponseReturnValue:
 def create(slug: str) -> ResponseReturnValue:
     try:
         return _create(slug)
-    except overload.DATABASE_BUSY:
+    except overload.DATABASE_BUSY as error:
+        if not overload.is_busy(error):
+            raise
         # Nothing was saved: give the form back as filled in, same keys, so
         # that sending it again is one click (and never a second RSVP).
         db.session.rollback()
@@ -72,6 +74,9 @@ def _create(slug: str) -> ResponseReturnValue:
     event = get_public_event_or_404(slug)
     try:
         result = services.create_rsvp(event, **form.data_for_service(), confirm_later=True)
+        # What the answer needs, read before the commit: nothing after it may
+        # fail as "busy, nothing saved" once the booking is saved.
+        token, rsvp_id = services.manage_token(result.rsvp), result.rsvp.id
         db.session.commit()
     except services.RsvpError as error:
         db.session.rollback()
@@ -82,10 +87,9 @@ def _create(slug: str) -> ResponseReturnValue:
         db.session.rollback()
         form.submission_key.data = new_nonce()
         return render_event(event, form, 422, error=services.RESENT_FORM)
-    token = services.manage_token(result.rsvp)
     if result.created:
         if not current_app.config["CONFIRMATIONS_BY_WORKER"]:
-            _write_confirmation(result.rsvp.id)
+            _write_confirmation(rsvp_id)
         flash("created", "rsvp")
     return redirect(url_for("rsvps.manage", token=token), 303)
 

@@ -7,6 +7,7 @@ flush and leave the commit to the caller.
 
 from __future__ import annotations
 
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -24,13 +25,15 @@ from volunteer_hub.extensions import db
 from volunteer_hub.i18n import N_, current_language, visitor_language
 from volunteer_hub.invites.services import feed_for, feed_links
 from volunteer_hub.mail.compose import queue_email
-from volunteer_hub.mail.models import OutboxMessage
+from volunteer_hub.mail.models import MessageStatus, OutboxMessage
 from volunteer_hub.privacy.addresses import forget_unused_addresses
 from volunteer_hub.rsvps import invites
 from volunteer_hub.rsvps.models import Rsvp, RsvpStatus
 from volunteer_hub.timefmt import format_number
 from volunteer_hub.tokens import link_token, new_nonce, token_hash
 from volunteer_hub.urls import absolute_url
+
+log = logging.getLogger(__name__)
 
 LINK_PURPOSE = "rsvp"
 RESENT_FORM = lazy_gettext("This form was already sent. Please reload the page to RSVP again.")
@@ -243,18 +246,39 @@ def write_confirmation(rsvp_id: int) -> bool:
 
 
 def write_waiting_confirmations(limit: int = 500) -> int:
-    """Write the reserved confirmations, oldest first (the mail worker's
-    part); how many were written."""
+    """Write the reserved confirmations (the mail worker's part); how many
+    were written. One that cannot be written is counted as an attempt and,
+    after ``MAIL_MAX_ATTEMPTS``, given up like an undeliverable message: it
+    never holds up the others, nor the rest of the worker's round."""
     waiting = list(db.session.scalars(
         select(OutboxMessage.rsvp_id)
-        .where(OutboxMessage.compose == CONFIRMATION_TO_WRITE)
+        .where(OutboxMessage.compose == CONFIRMATION_TO_WRITE,
+               OutboxMessage.status == MessageStatus.PENDING)
         .order_by(OutboxMessage.id).limit(limit)))
     db.session.rollback()
     # Several workers (PostgreSQL) each start at a point of their own, so
-    # that they rarely compose the same message (only one would store it).
+    # that they rarely compose the same message (only one would store it);
+    # the reserved rows keep their places in the delivery queue regardless.
     start = secrets.randbelow(len(waiting)) if waiting else 0
-    return sum(write_confirmation(rsvp_id) for rsvp_id in waiting[start:] + waiting[:start]
-               if rsvp_id is not None)
+    written = 0
+    for rsvp_id in waiting[start:] + waiting[:start]:
+        try:
+            written += write_confirmation(rsvp_id)
+        except Exception as error:
+            db.session.rollback()
+            log.exception("writing the confirmation of RSVP %s failed", rsvp_id)
+            _count_failed_writing(rsvp_id, f"{type(error).__name__}: {error}")
+    return written
+
+
+def _count_failed_writing(rsvp_id: int, error: str) -> None:
+    begin_write()
+    if (waiting := _confirmation_to_write(rsvp_id, lock=True)) is not None:
+        waiting.attempts += 1
+        waiting.last_error = error[:500]
+        if waiting.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
+            waiting.status = MessageStatus.FAILED
+    db.session.commit()
 
 
 def add_walk_in(event: Event, *, name: str, venue_id: int | None, guests: int,
@@ -424,6 +448,7 @@ def promote_waitlist(venue: Venue | None) -> list[Rsvp]:
     for rsvp in waiting:
         if left is not None and rsvp.party_size > left:
             continue
+        _write_waiting_confirmation(rsvp)  # "you are on the waitlist" comes first
         rsvp.status, rsvp.waitlisted_at = RsvpStatus.GOING, None
         if left is not None:
             left -= rsvp.party_size
