@@ -4,6 +4,7 @@ leaves nothing behind: no file, no row."""
 from __future__ import annotations
 
 import re
+import shutil
 from io import BytesIO
 
 import pytest
@@ -125,4 +126,5 @@ def test_with_csrf_on_large_uploads_work_and_oversized_ones_are_told(
     assert too_large.status_code == 413 and TOO_LARGE in _errors(too_large)
     assert send(PNG).status_code == 400  # no token
     assert len(fetch(sa.select(Material))) == 1
-    assert len(stored_files()) == 2  # the one PDF and its preview
+    # The one PDF, and its preview where pdftoppm (poppler-utils) can draw one.
+    assert len(stored_files()) == (2 if shutil.which("pdftoppm") else 1)
