@@ -100,6 +100,9 @@ class Venue(db.Model):
     ends_at: Mapped[datetime | None]
     #: places counted in people (attendee plus guests); None means no limit
     capacity: Mapped[int | None]
+    #: people (attendees and guests) going here; kept by triggers on ``rsvp``
+    #: (migration e5f6a7b8c9d0), never written by the app
+    people_going: Mapped[int] = mapped_column(default=0, server_default="0")
     #: step-free entry, seating, captions or interpretation: shown on the
     #: event page
     accessibility: Mapped[str] = mapped_column(Text, default="", server_default="")

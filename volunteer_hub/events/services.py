@@ -6,8 +6,8 @@ from datetime import datetime
 
 from flask import abort
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Select, func, inspect, or_, select
+from sqlalchemy.orm import lazyload, selectinload
 
 from volunteer_hub.database import utcnow
 from volunteer_hub.events.models import Event, EventStatus, Venue
@@ -74,12 +74,18 @@ def lock_event(event: Event) -> None:
     """Serialise capacity decisions for ``event``: a row lock on PostgreSQL,
     after which the event is read again. On SQLite the transaction already
     holds the write lock (``begin_write``)."""
-    db.session.execute(
+    # The id from the identity map: ``begin_write`` has expired the event,
+    # and reading ``event.id`` would first load it (and its venues and
+    # translations) once more. Its translations matter to no capacity
+    # decision, and load later if asked for.
+    event_id = inspect(event).identity[0]
+    db.session.scalars(
         select(Event)
-        .where(Event.id == event.id)
+        .where(Event.id == event_id)
         .with_for_update()
+        .options(lazyload(Event.translations))
         .execution_options(populate_existing=True)
-    )
+    ).all()  # the rows are read (and the event refreshed) only as they are fetched
 
 
 def venue_of(event: Event, venue_id: int) -> Venue | None:

@@ -69,9 +69,9 @@ def _create(slug: str) -> ResponseReturnValue:
             form.submission_key.data = new_nonce()
         return render_event(event, form, 422)
     # The form is checked before the write lock is taken, so that writers
-    # hold it for the booking alone; the event is read again under it.
+    # hold it for the booking alone; what decides it (the event, the venue's
+    # capacity and count) is read again under the lock.
     begin_write()
-    event = get_public_event_or_404(slug)
     try:
         result = services.create_rsvp(event, **form.data_for_service(), confirm_later=True)
         # What the answer needs, read before the commit: nothing after it may
