@@ -7,8 +7,9 @@ import re
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, abort
 from flask.testing import FlaskClient
+from werkzeug.exceptions import NotFound
 
 from tests.helpers import counting_queries, rsvp_form
 from volunteer_hub.caching import PageCache
@@ -80,6 +81,39 @@ def test_the_page_shows_a_change_once_its_seconds_are_over(app, clock, make_even
     assert "10 places left" in client.get(f"/events/{event.slug}").get_data(as_text=True)
     clock.now += 1
     assert "7 places left" in client.get(f"/events/{event.slug}").get_data(as_text=True)
+
+
+def test_one_request_draws_a_page_anew_while_the_others_serve_the_kept_one(app, clock):
+    cache, drawn = app.extensions["page_cache"], []
+
+    def draw(text: str):
+        def render(keys) -> str:
+            drawn.append(text)
+            if text == "second":  # meanwhile, another visitor asks for the page
+                assert "first" in cache.serve("page", draw("third"))
+            return f"<p>{text}</p>"
+        return render
+
+    with app.test_request_context("/events/benchmark"):
+        cache.serve("page", draw("first"))
+        clock.now += 61
+        assert cache.serve("page", draw("second")) == "<p>second</p>"
+        assert cache.serve("page", draw("fourth")) == "<p>second</p>"
+    assert drawn == ["first", "second"]
+
+
+def test_a_page_that_is_gone_when_drawn_anew_is_not_served_again(app, clock):
+    cache = app.extensions["page_cache"]
+
+    def gone(keys) -> str:
+        abort(404)
+
+    with app.test_request_context("/events/benchmark"):
+        cache.serve("page", lambda keys: "<p>published</p>")
+        clock.now += 61
+        for _ in range(2):
+            with pytest.raises(NotFound):
+                cache.serve("page", gone)
 
 
 def test_languages_are_kept_apart(app, clock, make_event):

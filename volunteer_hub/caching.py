@@ -24,6 +24,7 @@ Two mechanisms:
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -89,12 +90,18 @@ class _Page:
 
 
 class PageCache:
-    """Rendered public pages of one app, kept for ``PAGE_CACHE_SECONDS``."""
+    """Rendered public pages of one app, kept for ``PAGE_CACHE_SECONDS``.
+
+    When a kept page runs out, one request draws it anew while the others
+    go on serving the kept one, so that a busy page is drawn once, not by
+    every thread that asks in the moment it runs out."""
 
     def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
         self.seconds = seconds
         self.clock = clock
         self._pages: dict[Hashable, _Page] = {}
+        self._drawing: set[Hashable] = set()
+        self._lock = threading.Lock()
 
     def serve(self, key: Hashable, render: Callable[[FormKeys], str]) -> str:
         """The page for ``key`` with fresh form keys; ``render`` draws it
@@ -105,15 +112,38 @@ class PageCache:
             return render(keys)
         key = (key, i18n.current_language())
         page = self._pages.get(key)
-        now = self.clock()
-        if page is None or page.expires <= now:
+        if page is None:
             html = render(keys)
-            if len(self._pages) >= _MAX_PAGES:
-                for old in list(self._pages)[: _MAX_PAGES // 2]:
-                    self._pages.pop(old, None)
-            self._pages[key] = _Page.cut(html, keys, now + self.seconds)
+            self._keep(key, _Page.cut(html, keys, self.clock() + self.seconds))
             return html
-        return page.fill(keys)
+        if not self._claim(key, page):
+            return page.fill(keys)
+        try:
+            html = render(keys)
+            self._keep(key, _Page.cut(html, keys, self.clock() + self.seconds))
+        except BaseException:
+            self._pages.pop(key, None)  # gone (404): nobody gets the old page
+            raise
+        finally:
+            self._drawing.discard(key)
+        return html
+
+    def _keep(self, key: Hashable, page: _Page) -> None:
+        if len(self._pages) >= _MAX_PAGES:
+            for old in list(self._pages)[: _MAX_PAGES // 2]:
+                self._pages.pop(old, None)
+        self._pages[key] = page
+
+    def _claim(self, key: Hashable, page: _Page) -> bool:
+        """Whether this request is to draw the kept ``page`` anew: it ran
+        out, and no other request is drawing it already."""
+        if page.expires > self.clock():
+            return False
+        with self._lock:
+            if key in self._drawing:
+                return False
+            self._drawing.add(key)
+            return True
 
     def _cacheable(self) -> bool:
         return (self.seconds > 0 and request.method == "GET" and not request.query_string
