@@ -51,7 +51,7 @@ def create_app(
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine, app.config["LOCK_TIMEOUT_MS"])
 
-    from volunteer_hub import caching, errors, i18n, models, overload, security, templating  # noqa: F401 (models)
+    from volunteer_hub import caching, errors, i18n, models, overload, security, signing, templating  # noqa: F401 (models)
     from volunteer_hub.appeal.routes import bp as appeal_bp
     from volunteer_hub.appeal.routes import console_bp as appeal_console_bp
     from volunteer_hub.attendance.routes import bp as attendance_bp
@@ -112,6 +112,7 @@ def create_app(
     errors.register(app)
     overload.register(app)
     security.register(app)
+    signing.register(app)
     privacy_logging.install(app)
     templating.register(app)
     i18n.register(app)

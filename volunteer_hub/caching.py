@@ -31,15 +31,15 @@ from dataclasses import dataclass
 
 from flask import Flask, Response, current_app, g, request, session
 from flask_wtf import FlaskForm
-from flask_wtf.csrf import generate_csrf
 
 from volunteer_hub import i18n
+from volunteer_hub.signing import csrf_token
 from volunteer_hub.spam import started_stamp
 from volunteer_hub.tokens import new_nonce
 
 #: Per-visitor keys a cached page can hold: name -> how to make a fresh one.
 _MAKERS: dict[str, Callable[[], str]] = {
-    "csrf_token": generate_csrf,
+    "csrf_token": csrf_token,
     "submission_key": new_nonce,
     "started": started_stamp,
 }

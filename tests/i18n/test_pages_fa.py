@@ -86,3 +86,13 @@ def test_the_spanish_event_page_has_spanish_dates_and_counts(client, make_event)
     assert "sábado, 25 de septiembre de 2027, de 15:00 a 18:00 (hora de Nueva York)" in page
     assert "Quedan 10 plazas" in page
     assert "Confirmar asistencia" in page
+
+
+def test_wtforms_own_messages_come_in_each_visitors_language(app, persian, make_event):
+    event = make_event(online=False)
+    english = app.test_client()
+    for visitor, message in ((persian, "انتخاب درستی نیست."), (english, "Not a valid choice."),
+                             (persian, "انتخاب درستی نیست.")):
+        response = visitor.post(f"/events/{event.slug}/rsvp", data=rsvp_form("online"))
+        assert response.status_code == 422
+        assert message in response.get_data(as_text=True)

@@ -5,18 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from volunteer_hub.forms import email_field, printable_text, strip
+from volunteer_hub.forms import Form, email_field, printable_text, strip
 from volunteer_hub.spam import SpamGuardMixin
 
 SHOW_NAME_HINT = _l("With your city and affiliation, if you give them. Your email address is "
                     "never shown. Leave this unticked to be counted without your name.")
 
 
-class EndorsementDetails(FlaskForm):
+class EndorsementDetails(Form):
     """What an endorser can say about themselves, and change later."""
 
     name = StringField(

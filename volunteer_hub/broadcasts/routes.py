@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
@@ -17,13 +16,13 @@ from volunteer_hub.coordinators.auth import protect
 from volunteer_hub.coordinators.services import audit
 from volunteer_hub.events.services import get_event_or_404
 from volunteer_hub.extensions import db
-from volunteer_hub.forms import printable_text, strip
+from volunteer_hub.forms import Form, printable_text, strip
 
 bp = Blueprint("broadcasts", __name__, url_prefix="/console")
 protect(bp)
 
 
-class BroadcastForm(FlaskForm):
+class BroadcastForm(Form):
     segment = SelectField("Send to")
     subject = StringField("Subject", filters=[strip], validators=[
         DataRequired("Please write a subject."), Length(max=200), printable_text])

@@ -10,7 +10,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import EmailField, IntegerField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
@@ -21,7 +20,7 @@ from volunteer_hub.coordinators.services import audit
 from volunteer_hub.events.models import Event
 from volunteer_hub.events.services import get_event_or_404
 from volunteer_hub.extensions import db
-from volunteer_hub.forms import email_address, printable_text, strip
+from volunteer_hub.forms import Form, email_address, printable_text, strip
 from volunteer_hub.rsvps import services as rsvps
 from volunteer_hub.rsvps.forms import ConfirmForm
 from volunteer_hub.rsvps.models import Rsvp, RsvpStatus
@@ -30,7 +29,7 @@ bp = Blueprint("checkin", __name__, url_prefix="/console")
 protect(bp)
 
 
-class WalkInForm(FlaskForm):
+class WalkInForm(Form):
     name = StringField("Name", filters=[strip], validators=[
         DataRequired("Please enter a name."), Length(max=100), printable_text])
     guests = IntegerField("Guests", default=0, validators=[

@@ -5,11 +5,10 @@ from __future__ import annotations
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from volunteer_hub.forms import printable_text, strip
+from volunteer_hub.forms import Form, printable_text, strip
 from volunteer_hub.spam import SpamGuardMixin
 from volunteer_hub.timefmt import format_number
 
@@ -21,7 +20,7 @@ def _too_long() -> str:
                    limit=format_number(COMMENT_LIMIT))
 
 
-class CommentForm(SpamGuardMixin, FlaskForm):
+class CommentForm(SpamGuardMixin, Form):
     name = StringField(_l("Name"), description=_l("Shown with your comment once it is approved."),
                        filters=[strip], validators=[
                            DataRequired(_l("Please give a name (a pseudonym is fine).")),

@@ -8,7 +8,6 @@ from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -22,7 +21,7 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, Regexp
 
-from volunteer_hub.forms import printable_text, strip
+from volunteer_hub.forms import Form, printable_text, strip
 
 
 @cache
@@ -87,7 +86,7 @@ class TimesMixin:
         return True
 
 
-class EventForm(TimesMixin, FlaskForm):
+class EventForm(TimesMixin, Form):
     title = StringField("Title", filters=[strip], validators=[
         DataRequired("Please give the event a title."), Length(max=200), printable_text])
     slug = StringField(
@@ -137,7 +136,7 @@ class EventForm(TimesMixin, FlaskForm):
         }
 
 
-class VenueForm(TimesMixin, FlaskForm):
+class VenueForm(TimesMixin, Form):
     name = StringField("Name", filters=[strip], validators=[
         DataRequired("Please name the venue."), Length(max=200), printable_text])
     address = StringField("Address", filters=[strip], validators=[
@@ -169,7 +168,7 @@ class VenueForm(TimesMixin, FlaskForm):
                 "capacity": self.capacity.data, "accessibility": self.accessibility.data or ""}
 
 
-class TaskForm(TimesMixin, FlaskForm):
+class TaskForm(TimesMixin, Form):
     title = StringField("Task", filters=[strip], validators=[
         DataRequired("Please name the task."), Length(max=200), printable_text])
     description = TextAreaField("What it involves", filters=[strip],
@@ -208,7 +207,7 @@ class TaskForm(TimesMixin, FlaskForm):
                 "max_volunteers": self.max_volunteers.data}
 
 
-class TranslationForm(FlaskForm):
+class TranslationForm(Form):
     """An event's title and description in one more language; both empty
     removes the translation."""
 

@@ -7,12 +7,11 @@ from typing import Any
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
-from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from volunteer_hub.contact.models import Topic
-from volunteer_hub.forms import email_field, name_field, printable_text, strip
+from volunteer_hub.forms import Form, email_field, name_field, printable_text, strip
 from volunteer_hub.spam import SpamGuardMixin
 from volunteer_hub.timefmt import format_number
 
@@ -32,7 +31,7 @@ def _too_long() -> str:
                    limit=format_number(BODY_LIMIT))
 
 
-class ContactForm(SpamGuardMixin, FlaskForm):
+class ContactForm(SpamGuardMixin, Form):
     name = name_field()
     email = email_field(_l("Only so that we can answer you."))
     topic = RadioField(_l("What is it about?"),
@@ -46,13 +45,13 @@ class ContactForm(SpamGuardMixin, FlaskForm):
         self.topic.choices = [(topic.name, TOPIC_LABELS[topic]) for topic in Topic]
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(Form):
     subject = StringField("Subject", filters=[strip], validators=[
         DataRequired("Please write a subject."), Length(max=200), printable_text])
     body = TextAreaField("Reply", filters=[strip], validators=[
         DataRequired("Please write the reply."), Length(max=20_000)])
 
 
-class NoteForm(FlaskForm):
+class NoteForm(Form):
     note = TextAreaField("Notes for coordinators (never sent)", filters=[strip],
                          validators=[Length(max=5000)])

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from volunteer_hub.coordinators.services import MIN_PASSWORD_LENGTH
-from volunteer_hub.forms import email_address, printable_text, strip
+from volunteer_hub.forms import Form, email_address, printable_text, strip
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField("Email", filters=[strip],
                        validators=[DataRequired("Please enter your email address."),
                                    Length(max=254)])
@@ -33,14 +32,14 @@ def _repeat() -> PasswordField:
                          validators=[EqualTo("password", "The two passwords differ.")])
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(Form):
     current = PasswordField("Current password",
                             validators=[DataRequired("Please enter your current password.")])
     password = _new_password()
     repeat = _repeat()
 
 
-class NewCoordinatorForm(FlaskForm):
+class NewCoordinatorForm(Form):
     name = StringField("Name", filters=[strip],
                        validators=[DataRequired("Please enter a name."), Length(max=100),
                                    printable_text])
@@ -52,12 +51,12 @@ class NewCoordinatorForm(FlaskForm):
     is_admin = BooleanField("Admin: may manage coordinator accounts and read the audit log")
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password = _new_password()
     repeat = _repeat()
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = EmailField("Email", description="The address you sign in with.", filters=[strip],
                        validators=[DataRequired("Please enter your email address."),
                                    Length(max=254)])
@@ -68,16 +67,16 @@ def _code(description: str) -> StringField:
         DataRequired("Please enter the code."), Length(max=64, message="That code is too long.")])
 
 
-class SignInCodeForm(FlaskForm):
+class SignInCodeForm(Form):
     code = _code("The 6-digit code your authenticator app shows now, or one of your "
                  "recovery codes.")
 
 
-class EnrolmentForm(FlaskForm):
+class EnrolmentForm(Form):
     code = _code("The 6-digit code your authenticator app shows for Volunteer Hub.")
 
 
-class ReauthForm(FlaskForm):
+class ReauthForm(Form):
     """Your password and a current code, before changing the second factor."""
 
     password = PasswordField("Your password", validators=[
@@ -85,7 +84,7 @@ class ReauthForm(FlaskForm):
     code = _code("From your authenticator app, or a recovery code.")
 
 
-class OwnPasswordForm(FlaskForm):
+class OwnPasswordForm(Form):
     """The acting admin's own password, before a change that weakens someone
     else's account: a session left open is not enough."""
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext
-from flask_wtf import FlaskForm
 
 from volunteer_hub.database import begin_write
 from volunteer_hub.extensions import db
-from volunteer_hub.forms import email_field
+from volunteer_hub.forms import Form, email_field
 from volunteer_hub.lookup import services
 from volunteer_hub.rsvps.forms import ConfirmForm
 from volunteer_hub.security import never_cache
@@ -18,7 +17,7 @@ from volunteer_hub.spam import SpamGuardMixin
 bp = Blueprint("lookup", __name__)
 
 
-class LookupForm(SpamGuardMixin, FlaskForm):
+class LookupForm(SpamGuardMixin, Form):
     email = email_field(lazy_gettext("The address you used to RSVP or volunteer."))
 
 

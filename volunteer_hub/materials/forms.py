@@ -5,16 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from volunteer_hub.forms import printable_text, strip
+from volunteer_hub.forms import Form, printable_text, strip
 from volunteer_hub.materials.models import size_label
 
 
-class DetailsForm(FlaskForm):
+class DetailsForm(Form):
     title = StringField("Title", filters=[strip], validators=[
         DataRequired("Please give the material a title."), Length(max=200), printable_text])
     description = TextAreaField(
@@ -26,7 +25,7 @@ class DetailsForm(FlaskForm):
         return {"title": self.title.data, "description": self.description.data or ""}
 
 
-class FileForm(FlaskForm):
+class FileForm(Form):
     file = FileField("File", validators=[FileRequired("Please choose a file to upload.")])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

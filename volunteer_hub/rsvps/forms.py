@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext, lazy_gettext, ngettext
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, RadioField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Regexp
 
-from volunteer_hub.forms import email_field, name_field, strip
+from volunteer_hub.forms import Form, email_field, name_field, strip
 from volunteer_hub.spam import SpamGuardMixin
 from volunteer_hub.timefmt import format_number
 from volunteer_hub.tokens import new_nonce
@@ -61,7 +60,7 @@ def _access_needs_field() -> TextAreaField:
             "Please keep this to 500 characters or fewer."))])
 
 
-class AttendanceForm(FlaskForm):
+class AttendanceForm(Form):
     """How someone attends, set up for one event: the part the RSVP and
     manage forms share. Subclasses declare the fields, in page order."""
 
@@ -126,5 +125,5 @@ class ChangeRsvpForm(AttendanceForm):
     access_needs = _access_needs_field()
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button that only posts: cancel, delete."""

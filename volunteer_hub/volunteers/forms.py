@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField,
     SelectMultipleField,
@@ -15,7 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import Length, Optional, Regexp
 
-from volunteer_hub.forms import email_field, name_field, printable_text, strip
+from volunteer_hub.forms import Form, email_field, name_field, printable_text, strip
 from volunteer_hub.spam import SpamGuardMixin
 from volunteer_hub.tokens import new_nonce
 from volunteer_hub.volunteers.models import Task
@@ -37,7 +36,7 @@ def _skills() -> StringField:
                           _l("For example: translation, design, driving, first aid."))
 
 
-class SignupForm(SpamGuardMixin, FlaskForm):
+class SignupForm(SpamGuardMixin, Form):
     tasks = SelectMultipleField(_l("Tasks"), coerce=int, validate_choice=False)
     name = name_field()
     email = email_field(
@@ -84,7 +83,7 @@ class SignupForm(SpamGuardMixin, FlaskForm):
         }
 
 
-class HelpOfferForm(SpamGuardMixin, FlaskForm):
+class HelpOfferForm(SpamGuardMixin, Form):
     name = name_field()
     email = email_field(
         _l("For your confirmation, calendar invites and the link to change your mind."))
