@@ -28,6 +28,7 @@ import threading
 import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from flask import Flask, Response, current_app, g, request, session
 from flask_wtf import FlaskForm
@@ -43,6 +44,7 @@ _MAKERS: dict[str, Callable[[], str]] = {
     "submission_key": new_nonce,
     "started": started_stamp,
 }
+V = TypeVar("V")
 #: Pages kept per process; beyond that the oldest half is dropped.
 _MAX_PAGES = 512
 
@@ -152,6 +154,41 @@ class PageCache:
 
 def page_cache() -> PageCache:
     return current_app.extensions["page_cache"]
+
+
+class Recent(Generic[V]):
+    """Values kept for ``seconds`` each, by key, in this process: what a
+    busy page reads on every request and may see up to that old."""
+
+    def __init__(self, seconds: float, size: int = _MAX_PAGES,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.seconds = seconds
+        self.size = size
+        self.clock = clock
+        self._values: dict[Hashable, tuple[float, V]] = {}
+
+    def get(self, key: Hashable, build: Callable[[], V]) -> V:
+        """The value kept under ``key`` while fresh, else the one ``build``
+        makes (which may raise: nothing is kept then)."""
+        now = self.clock()
+        kept = self._values.get(key)
+        if kept is not None and kept[0] > now:
+            return kept[1]
+        value = build()
+        if self.seconds > 0:
+            if len(self._values) >= self.size:
+                for old in list(self._values)[: self.size // 2]:
+                    self._values.pop(old, None)
+            self._values[key] = (now + self.seconds, value)
+        return value
+
+
+def recent(name: str) -> Recent[Any]:
+    """The app's ``Recent`` values called ``name``, kept PAGE_CACHE_SECONDS."""
+    extensions = current_app.extensions
+    if (kept := extensions.get(f"recent.{name}")) is None:
+        kept = extensions[f"recent.{name}"] = Recent(current_app.config["PAGE_CACHE_SECONDS"])
+    return kept
 
 
 def register(app: Flask) -> None:

@@ -475,7 +475,7 @@ def test_any_names_and_titles_reach_one_address_with_an_intact_invite(
     else:
         with hub.app_context():
             begin_write()
-            create_rsvp(db.session.get(Event, event_id), name=name, email=email,
+            create_rsvp(event_id, name=name, email=email,
                         venue_id=None if online else venue_id, guests=0, keep_updated=False,
                         submission_key=secrets.token_urlsafe(32))
             db.session.commit()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from tests.helpers import counting_queries, manage_path, rsvp_form
-from volunteer_hub.events.models import Venue
+from volunteer_hub.events.models import Event, EventStatus, Venue
 from volunteer_hub.extensions import db
 from volunteer_hub.rsvps.models import Rsvp, RsvpStatus
 
@@ -89,3 +89,36 @@ def test_deciding_capacity_reads_the_count_not_every_rsvp(app, client, make_even
         book(client, event, harlem, "Late")
     assert statements and not any("sum(" in statement.lower() for statement in statements)
     assert "979 places left" in client.get(f"/events/{event.slug}").get_data(as_text=True)
+
+
+def test_a_form_checked_against_the_kept_page_is_booked_on_the_event_as_it_is_now(
+        app, client, make_event, fetch):
+    # The form is checked against the event as its page showed it, kept up to
+    # PAGE_CACHE_SECONDS; the booking reads the event again under the lock.
+    app.config["PAGE_CACHE_SECONDS"] = 60
+    event = make_event(guest_limit=3, venues=[{"name": "Harlem", "capacity": 2}])
+    harlem = event.venues[0]
+    book(client, event, harlem, "Ana")  # the outline is kept from here on
+    with app.app_context():
+        db.session.execute(sa.update(Event).where(Event.id == event.id).values(guest_limit=0))
+        db.session.execute(sa.update(Venue).where(Venue.id == harlem.id).values(capacity=1))
+        db.session.commit()
+
+    refused = client.post(f"/events/{event.slug}/rsvp", data=rsvp_form(
+        harlem, name="Babak", email="babak@example.org", guests="2"))
+    assert refused.status_code == 422
+    assert "This event has no places for guests." not in refused.get_data(as_text=True)
+    assert "You can bring up to 0 guests." in refused.get_data(as_text=True)
+    book(client, event, harlem, "Cyrus")  # capacity 1, Ana has it: the waitlist
+    assert {r.name: r.status for r in fetch(sa.select(Rsvp))} == {
+        "Ana": RsvpStatus.GOING, "Cyrus": RsvpStatus.WAITLISTED}
+
+    with app.app_context():
+        db.session.execute(sa.update(Event).where(Event.id == event.id).values(
+            status=EventStatus.CANCELLED))
+        db.session.commit()
+    closed = client.post(f"/events/{event.slug}/rsvp", data=rsvp_form(
+        harlem, name="Dara", email="dara@example.org"))
+    assert closed.status_code == 422
+    assert "This event has been cancelled." in closed.get_data(as_text=True)
+    assert len(fetch(sa.select(Rsvp))) == 2

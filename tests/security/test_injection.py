@@ -174,7 +174,7 @@ def test_what_people_type_never_becomes_markup(site, text):
                       venues=[Venue(name="Hall", address="Street", timezone="UTC")])
         db.session.add(event)
         db.session.flush()
-        rsvp = create_rsvp(event, name="Plain Name", email=f"p{number}@example.org",
+        rsvp = create_rsvp(event.id, name="Plain Name", email=f"p{number}@example.org",
                            venue_id=event.venues[0].id, guests=0, keep_updated=False,
                            submission_key=f"injection-{number}").rsvp
         db.session.add(Comment(event=event, name="Plain Name", body="Plain.",

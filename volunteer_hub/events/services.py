@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask import abort
@@ -9,6 +10,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, func, inspect, or_, select
 from sqlalchemy.orm import lazyload, selectinload
 
+from volunteer_hub.caching import recent
 from volunteer_hub.database import utcnow
 from volunteer_hub.events.models import Event, EventStatus, Venue
 from volunteer_hub.extensions import db
@@ -50,6 +52,35 @@ def get_public_event_or_404(slug: str) -> Event:
     return event
 
 
+@dataclass(frozen=True)
+class VenueChoice:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class EventOutline:
+    """What a sent RSVP form is checked against before its booking: the
+    event as its page showed it, kept as long as the page is kept
+    (``PAGE_CACHE_SECONDS``). Nothing is decided on it: the booking reads
+    the event and its venue again under the lock."""
+
+    id: int
+    slug: str
+    online: bool
+    guest_limit: int
+    venues: tuple[VenueChoice, ...]
+
+
+def public_event_outline(slug: str) -> EventOutline:
+    """The outline of a published (or cancelled) event, or 404."""
+    def build() -> EventOutline:
+        event = get_public_event_or_404(slug)
+        return EventOutline(event.id, event.slug, event.online, event.guest_limit,
+                            tuple(VenueChoice(venue.id, venue.name) for venue in event.venues))
+    return recent("event_outlines").get(slug, build)
+
+
 def get_event_or_404(event_id: int) -> Event:
     """Any event, drafts included, with its venues loaded: for the console."""
     event = db.session.scalar(
@@ -75,17 +106,22 @@ def lock_event(event: Event) -> None:
     after which the event is read again. On SQLite the transaction already
     holds the write lock (``begin_write``)."""
     # The id from the identity map: ``begin_write`` has expired the event,
-    # and reading ``event.id`` would first load it (and its venues and
-    # translations) once more. Its translations matter to no capacity
-    # decision, and load later if asked for.
-    event_id = inspect(event).identity[0]
-    db.session.scalars(
+    # and reading ``event.id`` would first load it once more.
+    lock_event_by_id(inspect(event).identity[0])
+
+
+def lock_event_by_id(event_id: int) -> Event | None:
+    """``lock_event`` for the event with ``event_id``, which is returned as
+    read under the lock (None if it was deleted). Its venues and
+    translations load later if asked for: no capacity decision needs the
+    translations, and a booking reads its venue's count itself."""
+    return db.session.scalars(
         select(Event)
         .where(Event.id == event_id)
         .with_for_update()
-        .options(lazyload(Event.translations))
+        .options(lazyload(Event.venues), lazyload(Event.translations))
         .execution_options(populate_existing=True)
-    ).all()  # the rows are read (and the event refreshed) only as they are fetched
+    ).first()
 
 
 def venue_of(event: Event, venue_id: int) -> Venue | None:

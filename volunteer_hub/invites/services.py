@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 
+from volunteer_hub.database import utcnow
 from volunteer_hub.extensions import db
 from volunteer_hub.invites.models import CalendarFeed
 from volunteer_hub.tokens import link_token, new_nonce, token_hash
@@ -30,24 +31,22 @@ def feed_token(feed: CalendarFeed) -> str:
 
 def feed_for(email: str) -> CalendarFeed:
     """The address's feed, created on first use."""
-    email_key = email.casefold()
-    feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.email_key == email_key))
-    if feed is not None:
-        return feed
-    nonce = new_nonce()
-    feed = CalendarFeed(
-        email_key=email_key,
-        token_nonce=nonce,
-        token_hash=token_hash(link_token(LINK_PURPOSE, nonce)),
-    )
-    try:
-        with db.session.begin_nested():
-            db.session.add(feed)
-    except IntegrityError:  # created at the same moment by another request
-        return db.session.scalars(
-            select(CalendarFeed).where(CalendarFeed.email_key == email_key)
-        ).one()
+    query = select(CalendarFeed).where(CalendarFeed.email_key == email.casefold())
+    if (feed := db.session.scalar(query)) is None:
+        ensure_feed(email)
+        feed = db.session.scalars(query).one()
     return feed
+
+
+def ensure_feed(email: str) -> None:
+    """Create the address's feed unless it has one, in one statement that
+    does nothing when another request creates it at the same moment."""
+    nonce = new_nonce()
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    db.session.execute(dialect.insert(CalendarFeed).values(
+        email_key=email.casefold(), token_nonce=nonce,
+        token_hash=token_hash(link_token(LINK_PURPOSE, nonce)), created_at=utcnow(),
+    ).on_conflict_do_nothing())
 
 
 def feed_links(email: str) -> FeedLinks:

@@ -15,11 +15,12 @@ from volunteer_hub.tokens import new_nonce
 
 if TYPE_CHECKING:
     from volunteer_hub.events.models import Event
+    from volunteer_hub.events.services import EventOutline
 
 ONLINE = "online"
 
 
-def attendance_choices(event: Event) -> list[tuple[str, str]]:
+def attendance_choices(event: Event | EventOutline) -> list[tuple[str, str]]:
     """One radio per venue, plus "Online" where offered."""
     choices = [(str(venue.id), gettext("In person: %(venue)s", venue=venue.name))
                for venue in event.venues]
@@ -68,8 +69,10 @@ class AttendanceForm(Form):
     guests: IntegerField
     keep_updated: BooleanField
 
-    def __init__(self, event: Event, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, event: Event | EventOutline, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        #: the event the form is for (an outline, when checked before a booking)
+        self.event_id = event.id
         self.attendance.choices = attendance_choices(event)
         limit = format_number(event.guest_limit)
         self.guests.description = gettext("Up to %(limit)s; 0 if you come alone.", limit=limit)
@@ -89,6 +92,8 @@ class AttendanceForm(Form):
 
 
 class RsvpForm(SpamGuardMixin, AttendanceForm):
+    """The RSVP form of an event, or of its outline (``EventOutline``)."""
+
     name = name_field()
     email = email_field(lazy_gettext("For your confirmation and the link to change or cancel."))
     attendance = _attendance_field()
@@ -99,7 +104,7 @@ class RsvpForm(SpamGuardMixin, AttendanceForm):
     submission_key = HiddenField(validators=[Regexp(
         r"^[A-Za-z0-9_-]{43}$", message=lazy_gettext("This form has expired."))])
 
-    def __init__(self, event: Event, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, event: Event | EventOutline, *args: Any, **kwargs: Any) -> None:
         super().__init__(event, *args, **kwargs)
         if not self.is_submitted():
             self.submission_key.data = new_nonce()

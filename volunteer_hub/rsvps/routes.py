@@ -23,7 +23,11 @@ from volunteer_hub import overload
 from volunteer_hub.database import begin_write, utcnow
 from volunteer_hub.errors import render_error
 from volunteer_hub.events.pages import render_event
-from volunteer_hub.events.services import accepts_rsvps, get_public_event_or_404
+from volunteer_hub.events.services import (
+    accepts_rsvps,
+    get_public_event_or_404,
+    public_event_outline,
+)
 from volunteer_hub.extensions import db
 from volunteer_hub.invites import ical
 from volunteer_hub.invites.entries import add_links
@@ -62,36 +66,31 @@ def create(slug: str) -> ResponseReturnValue:
 
 
 def _create(slug: str) -> ResponseReturnValue:
-    event = get_public_event_or_404(slug)
-    form = RsvpForm(event)
+    # The form is checked against the event as its page showed it, before
+    # the write lock is taken, so that writers hold it for the booking
+    # alone; what decides the booking is read again under the lock.
+    form = RsvpForm(public_event_outline(slug))
     if not form.validate_on_submit():
         if form.submission_key.errors:
             form.submission_key.data = new_nonce()
-        return render_event(event, form, 422)
-    # The form is checked before the write lock is taken, so that writers
-    # hold it for the booking alone; what decides it (the event, the venue's
-    # capacity and count) is read again under the lock.
+        return render_event(get_public_event_or_404(slug), form, 422)
     begin_write()
     try:
-        result = services.create_rsvp(event, **form.data_for_service(), confirm_later=True)
-        # What the answer needs, read before the commit: nothing after it may
-        # fail as "busy, nothing saved" once the booking is saved.
-        token, rsvp_id = services.manage_token(result.rsvp), result.rsvp.id
+        result = services.create_rsvp(form.event_id, **form.data_for_service(),
+                                      confirm_later=True)
         db.session.commit()
-    except services.RsvpError as error:
+    except (services.RsvpError, IntegrityError) as error:
+        # IntegrityError: the same form sent to two events at once
+        # (PostgreSQL), and the first won.
         db.session.rollback()
         form.submission_key.data = new_nonce()
-        return render_event(event, form, 422, error=str(error))
-    except IntegrityError:
-        # The same form sent to two events at once (PostgreSQL): the first won.
-        db.session.rollback()
-        form.submission_key.data = new_nonce()
-        return render_event(event, form, 422, error=services.RESENT_FORM)
+        message = services.RESENT_FORM if isinstance(error, IntegrityError) else str(error)
+        return render_event(get_public_event_or_404(slug), form, 422, error=message)
     if result.created:
         if not current_app.config["CONFIRMATIONS_BY_WORKER"]:
-            _write_confirmation(rsvp_id)
+            _write_confirmation(result.rsvp_id)
         flash("created", "rsvp")
-    return redirect(url_for("rsvps.manage", token=token), 303)
+    return redirect(url_for("rsvps.manage", token=result.manage_token), 303)
 
 
 def _write_confirmation(rsvp_id: int) -> None:

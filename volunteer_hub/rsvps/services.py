@@ -15,15 +15,15 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import gettext, lazy_gettext, ngettext
 from flask_babel.speaklater import LazyString
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from volunteer_hub.database import begin_write, utcnow
 from volunteer_hub.events.models import Event, EventStatus, Venue
-from volunteer_hub.events.services import accepts_rsvps, lock_event, venue_of
+from volunteer_hub.events.services import accepts_rsvps, lock_event, lock_event_by_id, venue_of
 from volunteer_hub.events.translations import localized
 from volunteer_hub.extensions import db
 from volunteer_hub.i18n import N_, current_language, visitor_language
-from volunteer_hub.invites.services import feed_for, feed_links
+from volunteer_hub.invites.services import ensure_feed, feed_links
 from volunteer_hub.mail.compose import queue_email
 from volunteer_hub.mail.models import MessageStatus, OutboxMessage
 from volunteer_hub.privacy.addresses import forget_unused_addresses
@@ -49,9 +49,24 @@ class RsvpGone(LookupError):
 
 @dataclass(frozen=True)
 class NewRsvp:
-    rsvp: Rsvp
+    """The RSVP a booking made, or found: the same form sent again."""
+
+    rsvp_id: int
+    token_nonce: str
     #: False when the same form had already been sent: this is that RSVP
     created: bool
+
+    @property
+    def manage_token(self) -> str:
+        return link_token(LINK_PURPOSE, self.token_nonce)
+
+    @property
+    def rsvp(self) -> Rsvp:
+        """The RSVP itself, loaded when asked for."""
+        rsvp = db.session.get(Rsvp, self.rsvp_id)
+        if rsvp is None:
+            raise RsvpGone()
+        return rsvp
 
 
 def manage_token(rsvp: Rsvp) -> str:
@@ -91,10 +106,18 @@ def people_going(venue_id: int, *, besides: Rsvp | None = None) -> int:
 def places_left(venue: Venue, *, besides: Rsvp | None = None) -> int | None:
     """Free places at ``venue`` (its capacity read afresh too, as it is under
     the event's lock); None when it has no limit."""
-    row = db.session.execute(
-        select(Venue.capacity, _going_query(venue.id, besides)).where(Venue.id == venue.id)
-    ).one_or_none()
-    if row is None:  # the event and its venues were deleted meanwhile
+    return free_places(venue.id, besides=besides)
+
+
+def free_places(venue_id: int, *, event_id: int | None = None,
+                besides: Rsvp | None = None) -> int | None:
+    """Free places at the venue with ``venue_id`` (one of ``event_id``'s,
+    when given), from its capacity and count; None when it has no limit."""
+    query = select(Venue.capacity, _going_query(venue_id, besides)).where(Venue.id == venue_id)
+    if event_id is not None:
+        query = query.where(Venue.event_id == event_id)
+    row = db.session.execute(query).one_or_none()
+    if row is None:  # not one of the event's venues, or deleted meanwhile with its event
         raise RsvpError(gettext("Please choose one of the event's venues."))
     capacity, going = row
     return None if capacity is None else max(capacity - going, 0)
@@ -110,7 +133,7 @@ def places_left_by_venue(event: Event) -> dict[int, int | None]:
 
 
 def create_rsvp(
-    event: Event,
+    event_id: int,
     *,
     name: str,
     email: str,
@@ -130,23 +153,36 @@ def create_rsvp(
 
     ``confirm_later``: the confirmation is only reserved in the outbox, for
     the mail worker to write (``write_confirmation()``), out of the lock.
+
+    Under a surge the bookings of an event take the lock one after another,
+    so what happens under it is a handful of plain statements: the event
+    read again, an earlier sending of the form, the venue's count, the
+    inserts. Raises ``RsvpGone`` when the event was deleted meanwhile.
     """
-    lock_event(event)
+    event = lock_event_by_id(event_id)
+    if event is None:
+        raise RsvpGone()
     submission_hash = token_hash(submission_key)
-    earlier = db.session.scalar(select(Rsvp).where(Rsvp.submission_hash == submission_hash))
+    earlier = db.session.execute(
+        select(Rsvp.id, Rsvp.token_nonce, Rsvp.event_id, Rsvp.email_key, Rsvp.venue_id,
+               Rsvp.guests).where(Rsvp.submission_hash == submission_hash)).first()
     if earlier is not None:
         if (earlier.event_id, earlier.email_key, earlier.venue_id, earlier.guests) != (
-            event.id, email.casefold(), venue_id, guests
+            event_id, email.casefold(), venue_id, guests
         ):
             # Not a double click: someone went back to a sent form and changed it.
             raise RsvpError(RESENT_FORM)
-        return NewRsvp(earlier, created=False)
-    venue = _check_request(event, venue_id, guests)
-
+        return NewRsvp(earlier.id, earlier.token_nonce, created=False)
+    _check_taking(event, venue_id, guests)
+    left = None if venue_id is None else free_places(venue_id, event_id=event_id)
+    now = utcnow()
+    waitlisted = left is not None and 1 + guests > left
     nonce = new_nonce()
-    rsvp = Rsvp(
-        event=event,
-        venue=venue,
+    rsvp_id = db.session.scalar(insert(Rsvp).values(
+        event_id=event_id,
+        venue_id=venue_id,
+        status=RsvpStatus.WAITLISTED if waitlisted else RsvpStatus.GOING,
+        waitlisted_at=now if waitlisted else None,
         name=name,
         email=email,
         email_key=email.casefold(),
@@ -158,31 +194,31 @@ def create_rsvp(
         submission_hash=submission_hash,
         ical_uid=invites.new_uid(),
         language=current_language(),
-    )
-    _place(rsvp, venue, utcnow())
-    db.session.add(rsvp)
-    db.session.flush()
+        created_at=now,
+        updated_at=now,
+    ).returning(Rsvp.id))
     if confirm_later:
-        _leave_confirmation_to_write(rsvp)
+        _leave_confirmation_to_write(rsvp_id, email)
     else:
+        rsvp = db.session.get(Rsvp, rsvp_id)
         _queue(rsvp, "confirmation", has_earlier_rsvp=_has_other_rsvp(rsvp))
-    return NewRsvp(rsvp, created=True)
+    return NewRsvp(rsvp_id, nonce, created=True)
 
 
 #: ``OutboxMessage.compose`` of a new RSVP's confirmation still to be written.
 CONFIRMATION_TO_WRITE = "rsvp-confirmation"
 
 
-def _leave_confirmation_to_write(rsvp: Rsvp) -> None:
+def _leave_confirmation_to_write(rsvp_id: int, email: str) -> None:
     """Reserve the confirmation's place in the outbox, in the booking's
     transaction, for the mail worker to write: what it says (templates,
     MIME, the invite) is most of an RSVP's work, and people under a surge
     should not wait for it. It goes out as soon as the worker gets to it."""
-    if not rsvp.email:
+    if not email:
         return
-    feed_for(rsvp.email)  # made now, under the lock: writing the message then only reads
-    db.session.add(OutboxMessage(recipient=rsvp.email, subject="", mime=None, rsvp_id=rsvp.id,
-                                 compose=CONFIRMATION_TO_WRITE))
+    ensure_feed(email)  # made now, under the lock: writing the message then only reads
+    db.session.execute(insert(OutboxMessage).values(
+        recipient=email, subject="", mime=None, rsvp_id=rsvp_id, compose=CONFIRMATION_TO_WRITE))
 
 
 def _confirmation_to_write(rsvp_id: int, *, lock: bool = False) -> OutboxMessage | None:
@@ -545,20 +581,26 @@ def _lock_and_reload(rsvp: Rsvp, *, deleting: bool = False) -> None:
 
 def _check_request(event: Event, venue_id: int | None, guests: int) -> Venue | None:
     """The venue asked for, after checking the event takes this RSVP."""
+    _check_taking(event, venue_id, guests)
+    if venue_id is None:
+        return None
+    venue = venue_of(event, venue_id)
+    if venue is None:
+        raise RsvpError(gettext("Please choose one of the event's venues."))
+    return venue
+
+
+def _check_taking(event: Event, venue_id: int | None, guests: int) -> None:
+    """That the event takes RSVPs, this many guests and, for ``venue_id``
+    None, people online."""
     if not accepts_rsvps(event):
         raise RsvpError(gettext("This event is not taking RSVPs."))
     if not 0 <= guests <= event.guest_limit:
         raise RsvpError(ngettext("You can bring up to %(count)s guest.",
                                  "You can bring up to %(count)s guests.", event.guest_limit,
                                  count=format_number(event.guest_limit)))
-    if venue_id is None:
-        if not event.online:
-            raise RsvpError(gettext("This event has no online attendance."))
-        return None
-    venue = venue_of(event, venue_id)
-    if venue is None:
-        raise RsvpError(gettext("Please choose one of the event's venues."))
-    return venue
+    if venue_id is None and not event.online:
+        raise RsvpError(gettext("This event has no online attendance."))
 
 
 def _place(rsvp: Rsvp, venue: Venue | None, now: datetime) -> None:
