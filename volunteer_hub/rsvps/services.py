@@ -132,6 +132,12 @@ def places_left_by_venue(event: Event) -> dict[int, int | None]:
     }
 
 
+# The booking's inserts, built once: under a surge building a statement
+# afresh for each RSVP costs more than running it.
+_INSERT_RSVP = insert(Rsvp).returning(Rsvp.id)
+_INSERT_OUTBOX = insert(OutboxMessage)
+
+
 def create_rsvp(
     event_id: int,
     *,
@@ -178,7 +184,7 @@ def create_rsvp(
     now = utcnow()
     waitlisted = left is not None and 1 + guests > left
     nonce = new_nonce()
-    rsvp_id = db.session.scalar(insert(Rsvp).values(
+    rsvp_id = db.session.scalar(_INSERT_RSVP, dict(
         event_id=event_id,
         venue_id=venue_id,
         status=RsvpStatus.WAITLISTED if waitlisted else RsvpStatus.GOING,
@@ -196,7 +202,7 @@ def create_rsvp(
         language=current_language(),
         created_at=now,
         updated_at=now,
-    ).returning(Rsvp.id))
+    ))
     if confirm_later:
         _leave_confirmation_to_write(rsvp_id, email)
     else:
@@ -217,7 +223,7 @@ def _leave_confirmation_to_write(rsvp_id: int, email: str) -> None:
     if not email:
         return
     ensure_feed(email)  # made now, under the lock: writing the message then only reads
-    db.session.execute(insert(OutboxMessage).values(
+    db.session.execute(_INSERT_OUTBOX, dict(
         recipient=email, subject="", mime=None, rsvp_id=rsvp_id, compose=CONFIRMATION_TO_WRITE))
 
 
