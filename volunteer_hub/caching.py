@@ -131,9 +131,7 @@ class PageCache:
         return html
 
     def _keep(self, key: Hashable, page: _Page) -> None:
-        if len(self._pages) >= _MAX_PAGES:
-            for old in list(self._pages)[: _MAX_PAGES // 2]:
-                self._pages.pop(old, None)
+        _make_room(self._pages, _MAX_PAGES)
         self._pages[key] = page
 
     def _claim(self, key: Hashable, page: _Page) -> bool:
@@ -176,11 +174,16 @@ class Recent(Generic[V]):
             return kept[1]
         value = build()
         if self.seconds > 0:
-            if len(self._values) >= self.size:
-                for old in list(self._values)[: self.size // 2]:
-                    self._values.pop(old, None)
+            _make_room(self._values, self.size)
             self._values[key] = (now + self.seconds, value)
         return value
+
+
+def _make_room(kept: dict[Hashable, Any], size: int) -> None:
+    """With ``size`` values kept already, drop the oldest half."""
+    if len(kept) >= size:
+        for old in list(kept)[: size // 2]:
+            kept.pop(old, None)
 
 
 def recent(name: str) -> Recent[Any]:

@@ -66,7 +66,6 @@ class EventOutline:
     the event and its venue again under the lock."""
 
     id: int
-    slug: str
     online: bool
     guest_limit: int
     venues: tuple[VenueChoice, ...]
@@ -76,7 +75,7 @@ def public_event_outline(slug: str) -> EventOutline:
     """The outline of a published (or cancelled) event, or 404."""
     def build() -> EventOutline:
         event = get_public_event_or_404(slug)
-        return EventOutline(event.id, event.slug, event.online, event.guest_limit,
+        return EventOutline(event.id, event.online, event.guest_limit,
                             tuple(VenueChoice(venue.id, venue.name) for venue in event.venues))
     return recent("event_outlines").get(slug, build)
 

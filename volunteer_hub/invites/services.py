@@ -42,14 +42,14 @@ def ensure_feed(email: str) -> None:
     """Create the address's feed unless it has one, in one statement that
     does nothing when another request creates it at the same moment."""
     nonce = new_nonce()
-    db.session.execute(_INSERT_FEED[db.engine.dialect.name == "postgresql"], dict(
+    db.session.execute(_INSERT_FEED[db.engine.dialect.name], dict(
         email_key=email.casefold(), token_nonce=nonce,
         token_hash=token_hash(link_token(LINK_PURPOSE, nonce)), created_at=utcnow()))
 
 
-#: ``ensure_feed``'s insert for SQLite (False) and PostgreSQL (True), built once.
-_INSERT_FEED = {postgres: dialect.insert(CalendarFeed).on_conflict_do_nothing()
-                for postgres, dialect in ((False, sqlite), (True, postgresql))}
+#: ``ensure_feed``'s insert for each database, built once.
+_INSERT_FEED = {dialect.dialect.name: dialect.insert(CalendarFeed).on_conflict_do_nothing()
+                for dialect in (sqlite, postgresql)}
 
 
 def feed_links(email: str) -> FeedLinks:

@@ -182,7 +182,7 @@ def create_rsvp(
     _check_taking(event, venue_id, guests)
     left = None if venue_id is None else free_places(venue_id, event_id=event_id)
     now = utcnow()
-    waitlisted = left is not None and 1 + guests > left
+    waitlisted = not _fits(1 + guests, left)
     nonce = new_nonce()
     rsvp_id = db.session.scalar(_INSERT_RSVP, dict(
         event_id=event_id,
@@ -609,10 +609,15 @@ def _check_taking(event: Event, venue_id: int | None, guests: int) -> None:
         raise RsvpError(gettext("This event has no online attendance."))
 
 
+def _fits(party_size: int, left: int | None) -> bool:
+    """Whether a party fits in ``left`` places (None: no limit)."""
+    return left is None or party_size <= left
+
+
 def _place(rsvp: Rsvp, venue: Venue | None, now: datetime) -> None:
     """Going if the party fits, else the back of the venue's waitlist."""
     left = None if venue is None else places_left(venue, besides=rsvp)
-    if left is None or rsvp.party_size <= left:
+    if _fits(rsvp.party_size, left):
         rsvp.status, rsvp.waitlisted_at = RsvpStatus.GOING, None
     else:
         rsvp.status, rsvp.waitlisted_at = RsvpStatus.WAITLISTED, now
