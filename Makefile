@@ -37,6 +37,13 @@ db: install translations
 test: lint vnu axe translations
 	VNU_JAR=$(abspath $(VNU_JAR)) AXE_JS=$(abspath $(AXE_JS)) $(BIN)/pytest -n auto $(PYTEST_ARGS)
 
+# The browser tests, taking screenshots into build/screenshots/ as they go
+# (README, "Screenshots"); .ci/run takes them in its full run.
+.PHONY: screenshots
+screenshots: install vnu axe translations
+	VOLUNTEER_HUB_SCREENSHOTS=1 VNU_JAR=$(abspath $(VNU_JAR)) AXE_JS=$(abspath $(AXE_JS)) \
+		$(BIN)/pytest -n 0 tests/browser $(PYTEST_ARGS)
+
 # Throughput and latency under gunicorn, against a bare Flask hello world
 # served the same way (bench/README.md). Needs wrk (apt-get install wrk).
 # Pass options with BENCH_ARGS="--runs 3 --duration 10".

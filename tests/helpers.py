@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 import socket
 from collections.abc import Iterator
@@ -20,6 +21,17 @@ from ical.calendar_stream import IcsCalendarStream
 
 from volunteer_hub.events.models import Venue
 from volunteer_hub.extensions import db
+
+#: .ci/run sets VOLUNTEER_HUB_THOROUGH=1: the property tests try every
+#: example they ask for. `make test` on a laptop tries a quarter of them (at
+#: least 15), which keeps the default run under two minutes; Hypothesis
+#: remembers and replays any example that ever failed.
+THOROUGH = os.environ.get("VOLUNTEER_HUB_THOROUGH") == "1"
+
+
+def examples(count: int) -> int:
+    """How many examples a property test with ``count`` of them tries."""
+    return count if THOROUGH else max(15, count // 4)
 
 
 def rsvp_form(venue: Venue | str, **overrides: Any) -> dict[str, Any]:

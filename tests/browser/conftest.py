@@ -3,8 +3,10 @@ for Python, against the app served on a local port.
 
 On every page a journey visits, axe-core checks accessibility (a violation
 rated serious or critical fails the test) and the W3C Nu checker checks the
-HTML (an error fails the test). Screenshots of the main pages land in
-``build/screenshots/`` (the README points there).
+HTML (an error fails the test). With VOLUNTEER_HUB_SCREENSHOTS=1 (``make
+screenshots``, and .ci/run), screenshots of the main pages land in
+``build/screenshots/`` (the README points there); drawing them is a quarter
+of the browser tests' time, so a plain ``make test`` does not.
 
 Needs /usr/bin/chromium (or VOLUNTEER_HUB_CHROMIUM), the axe-core script
 (AXE_JS, which `make test` installs with npm) and, for the HTML check,
@@ -34,6 +36,7 @@ from volunteer_hub.extensions import db
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "build" / "screenshots"
+TAKE_SCREENSHOTS = os.environ.get("VOLUNTEER_HUB_SCREENSHOTS") == "1"
 PHONE = {"width": 360, "height": 780}
 DESKTOP = {"width": 1280, "height": 900}
 #: axe-core impact levels that fail a test
@@ -155,6 +158,9 @@ class Journey:
                     f"at {violation['targets']}")
 
     def screenshot(self, name: str) -> None:
+        """A full-page screenshot, when screenshots are asked for."""
+        if not TAKE_SCREENSHOTS:
+            return
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
@@ -186,3 +192,11 @@ def journey(browser: Any, live_server: str, vnu_checker: Checker | str,
     assert not visit.violations, "\n".join(visit.violations)
     if not isinstance(vnu_checker, str):
         assert_valid_html(vnu_checker, visit.pages, tmp_path / "pages")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The browser tests, the slowest of the suite, go first: pytest-xdist's
+    workers then share out the short tests as they finish, instead of one
+    worker starting a long journey while the other has nothing left."""
+    browser = [item for item in items if item.nodeid.startswith("tests/browser/")]
+    items[:] = browser + [item for item in items if item not in browser]

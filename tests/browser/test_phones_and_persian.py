@@ -1,7 +1,7 @@
 """Every main page on a 360 px phone, in English and in Persian: nothing
-scrolls sideways, Persian pages run right to left, and a screenshot of each
-page at phone and desktop size lands in build/screenshots/ as
-``<language>-<phone|desktop>-<page>.png``.
+scrolls sideways, Persian pages run right to left, and (with
+VOLUNTEER_HUB_SCREENSHOTS=1) a screenshot of each page at phone and desktop
+size lands in build/screenshots/ as ``<language>-<phone|desktop>-<page>.png``.
 
 The Persian journeys find fields by name and buttons by type, never by their
 words, so they pass whether or not the Persian catalogue is merged yet."""
@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import ADMIN_EMAIL, DESKTOP, PHONE
+from tests.browser.conftest import ADMIN_EMAIL, DESKTOP, PHONE, TAKE_SCREENSHOTS
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.slow
@@ -68,6 +68,8 @@ def assert_language(page, language: str) -> None:
 
 def shoot(person, language: str, name: str) -> None:
     """Screenshots at phone size (the page's own) and at desktop size."""
+    if not TAKE_SCREENSHOTS:
+        return
     person.screenshot(f"{language}-phone-{name}")
     person.page.set_viewport_size(DESKTOP)
     person.screenshot(f"{language}-desktop-{name}")

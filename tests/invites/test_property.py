@@ -46,7 +46,7 @@ from hypothesis import strategies as st
 from ical.calendar_stream import IcsCalendarStream
 
 from tests.conftest import _dispose, empty_database, fresh_app
-from tests.helpers import invite_of
+from tests.helpers import examples, invite_of
 from volunteer_hub.database import begin_write
 from volunteer_hub.events.models import Event, EventStatus, Venue
 from volunteer_hub.extensions import db
@@ -57,7 +57,7 @@ from volunteer_hub.mail.models import OutboxMessage
 from volunteer_hub.rsvps.models import Rsvp
 from volunteer_hub.rsvps.services import create_rsvp
 
-FAST = settings(max_examples=60, deadline=None)
+FAST = settings(max_examples=examples(60), deadline=None)
 
 #: What RFC 5545 TEXT cannot carry: C0 controls but TAB, LF and CR, and DEL.
 UNCARRIABLE = "".join(chr(c) for c in [*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
@@ -453,7 +453,7 @@ def _new_event(app, title: str, description: str) -> int:
         return event.id
 
 
-@settings(max_examples=60, deadline=None,
+@settings(max_examples=examples(60), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(title=titles, description=descriptions, name=names, email=emails,
        online=st.booleans(), through_form=st.booleans())

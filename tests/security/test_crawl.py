@@ -236,12 +236,10 @@ def crawled(app: Flask, make_coordinator) -> Crawl:
     return crawl
 
 
-def test_every_page_carries_the_security_headers_and_loads_only_our_own_files(crawled):
+def test_the_crawl_reaches_every_page_and_each_loads_only_our_own_files(app, crawled):
+    """One crawl for both checks: it is the slowest fixture of the suite."""
     assert crawled.foreign == []
     assert crawled.inline == []
-
-
-def test_the_crawl_reaches_every_page_of_the_site(app, crawled):
     gets = {rule.endpoint for rule in app.url_map.iter_rules()
             if "GET" in rule.methods and rule.endpoint != "static"}
     missed = gets - crawled.endpoints - set(UNREACHABLE)

@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import _dispose, empty_database, fresh_app
+from tests.helpers import examples
 from volunteer_hub.attendance.export import BOM, to_csv
 from volunteer_hub.comments.models import Comment, CommentState
 from volunteer_hub.coordinators.services import create_coordinator
@@ -40,7 +41,7 @@ HOSTILE = [
     "\u202e", "😀",
 ]
 hostile_text = st.lists(st.sampled_from(HOSTILE) | st.text(max_size=8), max_size=8).map("".join)
-SETTINGS = settings(max_examples=150, deadline=None)
+SETTINGS = settings(max_examples=examples(150), deadline=None)
 #: How comments mark the web addresses they turn into links.
 LINKIFIED_REL = "nofollow ugc noopener noreferrer"
 
@@ -158,7 +159,7 @@ def page_elements(client, path: str) -> list[tuple[str, dict[str, str]]]:
     return elements(response.get_data(as_text=True))
 
 
-@settings(max_examples=20, deadline=None,
+@settings(max_examples=examples(20), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=hostile_text.map(lambda text: text.replace("\0", "")[:100]).filter(str.strip))
 def test_what_people_type_never_becomes_markup(site, text):
