@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from babel import Locale
@@ -30,6 +30,8 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import Babel, force_locale, get_locale
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 from volunteer_hub.urls import local_path
 
@@ -38,6 +40,8 @@ LANGUAGES = {"en": "English", "fa": "فارسی", "es": "Español"}
 DEFAULT_LANGUAGE = "en"
 COOKIE = "language"
 COOKIE_MAX_AGE = 365 * 24 * 3600
+#: What a public page's language depends on, for caches (the header Vary).
+VARY = ("Accept-Language", "Cookie")
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 
 babel = Babel()
@@ -56,7 +60,24 @@ def select_language() -> str:
     chosen = request.cookies.get(COOKIE)
     if chosen in LANGUAGES:
         return chosen
-    return request.accept_languages.best_match(LANGUAGES, DEFAULT_LANGUAGE)
+    return _preferred(request.headers.get("Accept-Language", ""))
+
+
+@lru_cache(maxsize=512)
+def _preferred(accept_language: str) -> str:
+    """The language we speak that an Accept-Language header prefers: kept,
+    since most visitors' browsers send one of a few headers."""
+    return parse_accept_header(accept_language, LanguageAccept).best_match(
+        LANGUAGES, DEFAULT_LANGUAGE)
+
+
+#: One babel Locale per language, made once: Flask-Babel parses whatever the
+#: selector gives (a Locale as it is, a code anew for every request).
+_LOCALES = {code: Locale.parse(code) for code in LANGUAGES}
+
+
+def _select_locale() -> Locale:
+    return _LOCALES[select_language()]
 
 
 def current_language() -> str:
@@ -81,7 +102,8 @@ def N_(message: str) -> str:
 
 def text_direction(language: str | None = None) -> str:
     """"rtl" for Persian, "ltr" for the others."""
-    return Locale.parse(language or current_language()).text_direction
+    code = language or current_language()
+    return (_LOCALES.get(code) or Locale.parse(code)).text_direction
 
 
 def known_language(language: str | None) -> str:
@@ -130,14 +152,17 @@ def register(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
     app.config.setdefault("BABEL_DOMAIN", "messages;mail")
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", f"{TRANSLATIONS};{TRANSLATIONS}")
-    babel.init_app(app, locale_selector=select_language)
+    babel.init_app(app, locale_selector=_select_locale)
     app.register_blueprint(bp)
 
     @app.after_request
     def _vary(response: Response) -> Response:
         # The same address serves each language: caches must keep them apart.
         if not _is_console():
-            response.vary.update(("Accept-Language", "Cookie"))
+            if "Vary" in response.headers:
+                response.vary.update(VARY)
+            else:  # the usual case, without parsing an empty header
+                response.headers["Vary"] = ", ".join(VARY)
         return response
 
     @app.context_processor

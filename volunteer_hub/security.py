@@ -21,6 +21,17 @@ PERMISSIONS_POLICY = ", ".join(
 )
 
 
+#: Sent with every response that does not set them itself.
+HEADERS = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("Referrer-Policy", "no-referrer"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Permissions-Policy", PERMISSIONS_POLICY),
+)
+HSTS = ("Strict-Transport-Security", "max-age=31536000")
+
+
 def never_cache(blueprint: Blueprint) -> None:
     """Responses of ``blueprint`` stay out of every cache and the browser's
     history: they carry secret links, one-time keys or personal data."""
@@ -37,11 +48,6 @@ def register(app: Flask) -> None:
     @app.after_request
     def _security_headers(response: Response) -> Response:
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        headers.setdefault("Referrer-Policy", "no-referrer")
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-        if request.is_secure:
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        wanted = (*HEADERS, HSTS) if request.is_secure else HEADERS
+        headers.extend([(name, value) for name, value in wanted if name not in headers])
         return response

@@ -6,21 +6,68 @@ write it, and Flask-WTF builds the CSRF token's for every token; building
 one serializes a probe value to learn whether it writes text. On the busy
 event page, where each new visitor gets a session and a token, that was a
 tenth of the work. The serializers hold nothing but their keys and
-settings, so one per key serves every request and thread. What they sign is
-unchanged: Flask reads the cookies and Flask-WTF checks the tokens as ever.
+settings, so one per key serves every request and thread.
+
+They also derive each signing key once, where itsdangerous derives it again
+(a hash or an HMAC) for every signature, and leave small payloads
+uncompressed: a session holding a CSRF token or a token itself does not
+shrink, yet itsdangerous tried zlib on each. What they sign is unchanged:
+Flask reads the cookies and Flask-WTF checks the tokens as ever
+(tests/security/test_signing.py).
 """
 
 from __future__ import annotations
 
 import secrets
 from functools import lru_cache
+from typing import Any
 
 from flask import Flask, current_app, g, session
 from flask.sessions import SecureCookieSessionInterface
-from itsdangerous import URLSafeTimedSerializer
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+from itsdangerous.encoding import base64_encode, want_bytes
+from itsdangerous.serializer import Serializer
 
 #: Flask-WTF's salt for CSRF tokens (flask_wtf.csrf), which its check expects.
 CSRF_SALT = "wtf-csrf-token"
+#: Payloads from this many bytes of JSON on are worth trying to compress.
+COMPRESS_FROM = 200
+
+
+class _KeptKeySigner(TimestampSigner):
+    """itsdangerous' timestamp signer, deriving each key only once."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._derived: dict[bytes, bytes] = {}
+
+    def derive_key(self, secret_key: str | bytes | None = None) -> bytes:
+        secret = self.secret_keys[-1] if secret_key is None else want_bytes(secret_key)
+        if (key := self._derived.get(secret)) is None:
+            key = self._derived[secret] = super().derive_key(secret)
+        return key
+
+
+class KeptSerializer(URLSafeTimedSerializer):
+    """itsdangerous' URL-safe timed serializer with one signer per salt,
+    which compresses only payloads large enough to shrink."""
+
+    signer = _KeptKeySigner
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._signers: dict[bytes | str | None, TimestampSigner] = {}
+
+    def make_signer(self, salt: str | bytes | None = None) -> TimestampSigner:
+        if (signer := self._signers.get(salt)) is None:
+            signer = self._signers[salt] = super().make_signer(salt)
+        return signer  # type: ignore[return-value]
+
+    def dump_payload(self, obj: Any) -> bytes:
+        json = Serializer.dump_payload(self, obj)
+        if len(json) >= COMPRESS_FROM:
+            return super().dump_payload(obj)
+        return base64_encode(json)
 
 
 class SessionInterface(SecureCookieSessionInterface):
@@ -32,15 +79,19 @@ class SessionInterface(SecureCookieSessionInterface):
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
         keys = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
         if (serializer := self._serializers.get(keys)) is None:
-            serializer = super().get_signing_serializer(app)
-            if serializer is not None:
-                self._serializers[keys] = serializer
+            flasks = super().get_signing_serializer(app)
+            if flasks is None:
+                return None
+            # Flask's own serializer, made again as a KeptSerializer
+            serializer = self._serializers[keys] = KeptSerializer(
+                flasks.secret_keys, salt=flasks.salt, serializer=flasks.serializer,
+                signer_kwargs=flasks.signer_kwargs)
         return serializer
 
 
 @lru_cache(maxsize=8)
 def _csrf_serializer(secret_key: str | bytes) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret_key, salt=CSRF_SALT)
+    return KeptSerializer(secret_key, salt=CSRF_SALT)
 
 
 def csrf_token() -> str:

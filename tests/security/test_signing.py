@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import pytest
 from flask import session
+from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import generate_csrf, validate_csrf
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from wtforms import ValidationError
 
-from volunteer_hub.signing import csrf_token
+from volunteer_hub.signing import COMPRESS_FROM, CSRF_SALT, KeptSerializer, csrf_token
 
 
 def test_a_token_made_here_passes_flask_wtfs_check_and_is_the_requests_one(app):
@@ -36,3 +38,31 @@ def test_the_session_cookie_survives_a_new_secret_key_only_as_a_fallback(app):
     app.config["SECRET_KEY_FALLBACKS"] = [old_key]
     with client.session_transaction() as read:
         assert read["language_seen"] == "fa"
+
+
+@pytest.mark.parametrize("data", [{"csrf_token": "ab" * 20},
+                                  {"_flashes": [("rsvp", "created " * 100)]}],
+                         ids=["small, left uncompressed", "large, compressed"])
+def test_cookies_read_and_written_here_are_flasks_own(app, data):
+    """What the kept serializer writes, Flask's stock serializer reads, and
+    the other way round; a cookie changed on the way is refused."""
+    ours = app.session_interface.get_signing_serializer(app)
+    flasks = SecureCookieSessionInterface().get_signing_serializer(app)
+    cookie = ours.dumps(data)
+    assert cookie.startswith(".") == (len(str(data)) > COMPRESS_FROM)
+    assert flasks.loads(cookie) == data
+    assert ours.loads(flasks.dumps(data)) == data
+    tampered = cookie[:-3] + ("AAA" if not cookie.endswith("AAA") else "BBB")
+    with pytest.raises(BadSignature):
+        ours.loads(tampered)
+
+
+def test_a_token_signed_with_an_old_key_is_checked_with_that_key(app):
+    signer = KeptSerializer(["the-old-key-" + "x" * 20, "the-new-key-" + "y" * 20],
+                            salt=CSRF_SALT)
+    old = URLSafeTimedSerializer("the-old-key-" + "x" * 20, salt=CSRF_SALT).dumps("raw")
+    new = signer.dumps("raw")
+    assert signer.loads(old) == signer.loads(new) == "raw"
+    assert URLSafeTimedSerializer("the-new-key-" + "y" * 20, salt=CSRF_SALT).loads(new) == "raw"
+    with pytest.raises(BadSignature):
+        KeptSerializer("the-new-key-" + "y" * 20, salt=CSRF_SALT).loads(old)
