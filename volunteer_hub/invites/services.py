@@ -48,8 +48,10 @@ def ensure_feed(email: str) -> None:
 
 
 #: ``ensure_feed``'s insert for each database, built once.
-_INSERT_FEED = {dialect.dialect.name: dialect.insert(CalendarFeed.__table__).on_conflict_do_nothing()
-                for dialect in (sqlite, postgresql)}
+_INSERT_FEED = {
+    dialect.dialect.name: dialect.insert(CalendarFeed.__table__).on_conflict_do_nothing()
+    for dialect in (sqlite, postgresql)
+}
 
 
 def feed_links(email: str) -> FeedLinks:
