@@ -42,6 +42,7 @@ COOKIE = "language"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 #: What a public page's language depends on, for caches (the header Vary).
 VARY = ("Accept-Language", "Cookie")
+_VARY_HEADER = ", ".join(VARY)
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 
 babel = Babel()
@@ -162,7 +163,7 @@ def register(app: Flask) -> None:
             if "Vary" in response.headers:
                 response.vary.update(VARY)
             else:  # the usual case, without parsing an empty header
-                response.headers["Vary"] = ", ".join(VARY)
+                response.headers["Vary"] = _VARY_HEADER
         return response
 
     @app.context_processor

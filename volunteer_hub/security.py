@@ -29,7 +29,8 @@ HEADERS = (
     ("X-Frame-Options", "DENY"),
     ("Permissions-Policy", PERMISSIONS_POLICY),
 )
-HSTS = ("Strict-Transport-Security", "max-age=31536000")
+#: Over HTTPS, browsers are also told to come back over HTTPS only.
+HEADERS_OVER_HTTPS = (*HEADERS, ("Strict-Transport-Security", "max-age=31536000"))
 
 
 def never_cache(blueprint: Blueprint) -> None:
@@ -48,6 +49,6 @@ def register(app: Flask) -> None:
     @app.after_request
     def _security_headers(response: Response) -> Response:
         headers = response.headers
-        wanted = (*HEADERS, HSTS) if request.is_secure else HEADERS
+        wanted = HEADERS_OVER_HTTPS if request.is_secure else HEADERS
         headers.extend([(name, value) for name, value in wanted if name not in headers])
         return response

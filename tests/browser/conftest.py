@@ -198,5 +198,4 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The browser tests, the slowest of the suite, go first: pytest-xdist's
     workers then share out the short tests as they finish, instead of one
     worker starting a long journey while the other has nothing left."""
-    browser = [item for item in items if item.nodeid.startswith("tests/browser/")]
-    items[:] = browser + [item for item in items if item not in browser]
+    items.sort(key=lambda item: not item.nodeid.startswith("tests/browser/"))
