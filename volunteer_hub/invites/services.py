@@ -42,7 +42,8 @@ def ensure_feed(email: str) -> None:
     """Create the address's feed unless it has one, in one statement that
     does nothing when another request creates it at the same moment."""
     nonce = new_nonce()
-    db.session.execute(_INSERT_FEED[db.engine.dialect.name], dict(
+    connection = db.session.connection()
+    connection.execute(_INSERT_FEED[connection.dialect.name], dict(
         email_key=email.casefold(), token_nonce=nonce,
         token_hash=token_hash(link_token(LINK_PURPOSE, nonce)), created_at=utcnow()))
 

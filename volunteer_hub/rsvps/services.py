@@ -15,11 +15,11 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import gettext, lazy_gettext, ngettext
 from flask_babel.speaklater import LazyString
-from sqlalchemy import func, insert, select
+from sqlalchemy import Row, bindparam, func, insert, select
 
 from volunteer_hub.database import begin_write, utcnow
 from volunteer_hub.events.models import Event, EventStatus, Venue
-from volunteer_hub.events.services import accepts_rsvps, lock_event, lock_event_by_id, venue_of
+from volunteer_hub.events.services import accepts_rsvps, lock_event, venue_of
 from volunteer_hub.events.translations import localized
 from volunteer_hub.extensions import db
 from volunteer_hub.i18n import N_, current_language, visitor_language
@@ -132,11 +132,28 @@ def places_left_by_venue(event: Event) -> dict[int, int | None]:
     }
 
 
-# The booking's inserts, built once: under a surge building a statement
-# afresh for each RSVP costs more than running it. They insert into the
-# tables (Core), not the models: the ORM's bulk-insert path costs more than
-# the statement itself.
-_INSERT_RSVP = insert(Rsvp.__table__).returning(Rsvp.__table__.c.id)
+# What a booking runs under the lock, built once and run on the
+# transaction's connection (Core): under a surge the bookings of an event
+# take the lock one after another, so the lock is only as quick as this,
+# and the ORM's work per statement (building it, its cache key, loading
+# objects) cost several times the statements themselves.
+_EVENTS, _VENUES, _RSVPS = Event.__table__, Venue.__table__, Rsvp.__table__
+#: the event as it stands (a row lock on PostgreSQL; on SQLite the
+#: transaction holds the database's write lock already)
+_LOCK_EVENT = (
+    select(_EVENTS.c.status, _EVENTS.c.starts_at, _EVENTS.c.ends_at, _EVENTS.c.guest_limit,
+           _EVENTS.c.online)
+    .where(_EVENTS.c.id == bindparam("event_id"))
+    .with_for_update())
+#: an earlier sending of the same form
+_EARLIER = select(
+    _RSVPS.c.id, _RSVPS.c.token_nonce, _RSVPS.c.event_id, _RSVPS.c.email_key,
+    _RSVPS.c.venue_id, _RSVPS.c.guests,
+).where(_RSVPS.c.submission_hash == bindparam("submission_hash"))
+#: the venue's capacity and count, if it is one of the event's
+_VENUE_PLACES = select(_VENUES.c.capacity, _VENUES.c.people_going).where(
+    _VENUES.c.id == bindparam("venue_id"), _VENUES.c.event_id == bindparam("event_id"))
+_INSERT_RSVP = insert(_RSVPS).returning(_RSVPS.c.id)
 _INSERT_OUTBOX = insert(OutboxMessage.__table__)
 
 
@@ -162,18 +179,16 @@ def create_rsvp(
     ``confirm_later``: the confirmation is only reserved in the outbox, for
     the mail worker to write (``write_confirmation()``), out of the lock.
 
-    Under a surge the bookings of an event take the lock one after another,
-    so what happens under it is a handful of plain statements: the event
-    read again, an earlier sending of the form, the venue's count, the
-    inserts. Raises ``RsvpGone`` when the event was deleted meanwhile.
+    Under the lock it runs a handful of plain statements: the event read
+    again, an earlier sending of the form, the venue's count, the inserts.
+    Raises ``RsvpGone`` when the event was deleted meanwhile.
     """
-    event = lock_event_by_id(event_id)
+    connection = db.session.connection()
+    event = connection.execute(_LOCK_EVENT, {"event_id": event_id}).first()
     if event is None:
         raise RsvpGone()
     submission_hash = token_hash(submission_key)
-    earlier = db.session.execute(
-        select(Rsvp.id, Rsvp.token_nonce, Rsvp.event_id, Rsvp.email_key, Rsvp.venue_id,
-               Rsvp.guests).where(Rsvp.submission_hash == submission_hash)).first()
+    earlier = connection.execute(_EARLIER, {"submission_hash": submission_hash}).first()
     if earlier is not None:
         if (earlier.event_id, earlier.email_key, earlier.venue_id, earlier.guests) != (
             event_id, email.casefold(), venue_id, guests
@@ -182,11 +197,18 @@ def create_rsvp(
             raise RsvpError(RESENT_FORM)
         return NewRsvp(earlier.id, earlier.token_nonce, created=False)
     _check_taking(event, venue_id, guests)
-    left = None if venue_id is None else free_places(venue_id, event_id=event_id)
+    left = None
+    if venue_id is not None:
+        venue = connection.execute(
+            _VENUE_PLACES, {"venue_id": venue_id, "event_id": event_id}).first()
+        if venue is None:  # not one of the event's venues
+            raise RsvpError(gettext("Please choose one of the event's venues."))
+        if venue.capacity is not None:
+            left = max(venue.capacity - venue.people_going, 0)
     now = utcnow()
     waitlisted = not _fits(1 + guests, left)
     nonce = new_nonce()
-    rsvp_id = db.session.scalar(_INSERT_RSVP, dict(
+    rsvp_id = connection.execute(_INSERT_RSVP, dict(
         event_id=event_id,
         venue_id=venue_id,
         status=RsvpStatus.WAITLISTED if waitlisted else RsvpStatus.GOING,
@@ -204,7 +226,7 @@ def create_rsvp(
         language=current_language(),
         created_at=now,
         updated_at=now,
-    ))
+    )).scalar_one()
     if confirm_later:
         _leave_confirmation_to_write(rsvp_id, email)
     else:
@@ -225,7 +247,7 @@ def _leave_confirmation_to_write(rsvp_id: int, email: str) -> None:
     if not email:
         return
     ensure_feed(email)  # made now, under the lock: writing the message then only reads
-    db.session.execute(_INSERT_OUTBOX, dict(
+    db.session.connection().execute(_INSERT_OUTBOX, dict(
         recipient=email, subject="", mime=None, rsvp_id=rsvp_id, compose=CONFIRMATION_TO_WRITE))
 
 
@@ -598,9 +620,9 @@ def _check_request(event: Event, venue_id: int | None, guests: int) -> Venue | N
     return venue
 
 
-def _check_taking(event: Event, venue_id: int | None, guests: int) -> None:
-    """That the event takes RSVPs, this many guests and, for ``venue_id``
-    None, people online."""
+def _check_taking(event: Event | Row, venue_id: int | None, guests: int) -> None:
+    """That the event (or its row: status, dates, guest limit, online)
+    takes RSVPs, this many guests and, for ``venue_id`` None, people online."""
     if not accepts_rsvps(event):
         raise RsvpError(gettext("This event is not taking RSVPs."))
     if not 0 <= guests <= event.guest_limit:
