@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
+
 import pytest
 import sqlalchemy as sa
 
-from volunteer_hub.database import begin_write
+from volunteer_hub.database import JOURNAL_SIZE_LIMIT, _checkpointers, begin_write
 from volunteer_hub.extensions import db
 
 
@@ -22,6 +25,63 @@ def test_sqlite_uses_wal_a_busy_timeout_and_foreign_keys(sqlite_app):
         assert pragma("journal_mode") == "wal"
         assert pragma("busy_timeout") == 10_000
         assert pragma("foreign_keys") == 1
+        # checkpoints are the Checkpointer's, out of the writers' turns
+        assert pragma("wal_autocheckpoint") == 0
+        assert pragma("journal_size_limit") == JOURNAL_SIZE_LIMIT
+
+
+def _write(rows: int = 1) -> None:
+    """Commits that each write a row of about a page."""
+    from volunteer_hub.contact.models import ContactMessage, Topic
+
+    for number in range(rows):
+        begin_write()
+        db.session.add(ContactMessage(name=f"Writer {number}", email="w@example.org",
+                                      topic=next(iter(Topic)), body="x" * 3000))
+        db.session.commit()
+
+
+def _log_frames(app) -> int:
+    """Pages in SQLite's write-ahead log (copied back or not)."""
+    connection = sqlite3.connect(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"))
+    try:
+        _busy, frames, _copied = connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        return frames
+    finally:
+        connection.close()
+
+
+def test_after_a_checkpoint_the_next_writer_starts_the_log_over(sqlite_app):
+    with sqlite_app.app_context():
+        _write(30)
+        assert _log_frames(sqlite_app) >= 30
+        _checkpointers[db.engine].checkpoint()
+        _write(1)
+        assert _log_frames(sqlite_app) < 10
+        db.session.remove()
+
+
+def test_the_checkpoint_thread_runs_after_every_so_many_commits(sqlite_app, monkeypatch):
+    with sqlite_app.app_context():
+        checkpointer = _checkpointers[db.engine]
+        done = threading.Event()
+        checkpoint = checkpointer.checkpoint
+
+        def spy() -> None:
+            checkpoint()
+            done.set()
+
+        monkeypatch.setattr(checkpointer, "checkpoint", spy)
+        monkeypatch.setattr(checkpointer, "EVERY", 5)
+        checkpointer._commits = 0
+        _write(4)
+        assert not done.wait(0.2)  # not yet: four commits
+        _write(1)
+        assert done.wait(10)
+        assert checkpointer._thread.name == "sqlite-checkpoint"
+        _write(1)  # the log, fully copied, starts over
+        assert _log_frames(sqlite_app) < 10
+        db.session.remove()
 
 
 def test_begin_write_takes_the_write_lock_at_once(sqlite_app, tmp_path):

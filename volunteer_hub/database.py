@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import enum
 import fcntl
+import logging
 import os
+import sqlite3
 import threading
 import time
 import weakref
@@ -18,6 +20,8 @@ from sqlalchemy import DateTime, Engine, MetaData, event
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import DeclarativeBase, Session, registry
 from sqlalchemy.types import TypeDecorator
+
+log = logging.getLogger(__name__)
 
 #: Predictable constraint names, so migrations can name what they alter.
 NAMING_CONVENTION = {
@@ -78,13 +82,25 @@ def render_migration_type(type_: str, obj: Any, autogen_context: Any) -> str | b
     return False
 
 
+#: bytes of SQLite's write-ahead log file kept when the log starts over
+JOURNAL_SIZE_LIMIT = 16 * 1024 * 1024
+
+
 def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     """WAL mode, a busy timeout, enforced foreign keys, and transactions that
     we begin ourselves, so that a writer can ask for ``BEGIN IMMEDIATE``.
 
     pysqlite otherwise opens transactions lazily and only before writes, which
     lets two requests read the same free seat and both take it.
+
+    A database in a file also gets its writers' turns (``WriterTurns``) and
+    its checkpoints out of the commits (``Checkpointer``).
     """
+    checkpointer = None
+    if engine.url.database and engine.url.database != ":memory:":
+        turns = _writer_turns[engine] = WriterTurns(f"{engine.url.database}-writers")
+        checkpointer = _checkpointers[engine] = Checkpointer(engine.url.database, turns)
+        event.listen(engine, "commit", lambda _connection: checkpointer.committed())
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -94,6 +110,11 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        if checkpointer is not None:
+            cursor.execute("PRAGMA wal_autocheckpoint=0")  # the Checkpointer's job
+            # the log starts over after each checkpoint; its file need not
+            # stay larger than one round of writes ever made it
+            cursor.execute(f"PRAGMA journal_size_limit={JOURNAL_SIZE_LIMIT}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -101,8 +122,76 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         immediate = connection.get_execution_options().get("sqlite_immediate", False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
-    if engine.url.database and engine.url.database != ":memory:":
-        _writer_turns[engine] = WriterTurns(f"{engine.url.database}-writers")
+
+class Checkpointer:
+    """Copies the write-ahead log back into an SQLite database in a thread
+    of its own, after every ``EVERY`` commits of this process.
+
+    SQLite would do it itself (``wal_autocheckpoint``), inside the commit
+    that crosses its threshold, while that writer still holds its turn
+    (``WriterTurns``): the copy then stood between every waiting booking
+    and the lock for up to a tenth of a second, once every hundred RSVPs or
+    so. Here a commit only counts. The thread copies the bulk beside the
+    writers (a passive checkpoint blocks neither them nor readers), then
+    takes a turn of its own to copy the few pages written meanwhile, so
+    that the next writer finds the log fully copied and starts it over
+    from the beginning (the file stays as large as one round of writes).
+    It ends when the process has been quiet for ``IDLE`` seconds and starts
+    again on the next commits; SQLite copies what is left when the last
+    connection closes.
+    """
+
+    #: commits of this process between two checkpoints
+    EVERY = 100
+    #: seconds without a checkpoint to do before the thread ends
+    IDLE = 60.0
+    #: the longest the thread waits for its turn; else it tries next time
+    TURN_TIMEOUT = 5.0
+
+    def __init__(self, path: str, turns: WriterTurns) -> None:
+        self.path = path
+        self.turns = turns
+        self._commits = 0
+        self._wanted = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._starting = threading.Lock()
+
+    def committed(self) -> None:
+        self._commits += 1  # a count lost between threads only delays a checkpoint
+        if self._commits >= self.EVERY:
+            self._commits = 0
+            self.request()
+
+    def request(self) -> None:
+        """Ask for a checkpoint soon (starting the thread if need be)."""
+        self._wanted.set()
+        with self._starting:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._run, name="sqlite-checkpoint", daemon=True)
+                self._thread.start()
+
+    def checkpoint(self) -> None:
+        """Copy the log into the database: the bulk beside the writers, the
+        rest in a turn of the writers' own."""
+        connection = sqlite3.connect(self.path, timeout=1, isolation_level=None)
+        try:
+            connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            if self.turns.acquire(self.TURN_TIMEOUT):
+                try:
+                    connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                finally:
+                    self.turns.release()
+        finally:
+            connection.close()
+
+    def _run(self) -> None:
+        while self._wanted.wait(self.IDLE):
+            self._wanted.clear()
+            try:
+                self.checkpoint()
+            except sqlite3.Error:
+                log.exception("checkpointing %s failed; the next commits try again", self.path)
 
 
 class DatabaseBusy(Exception):
@@ -159,6 +248,7 @@ class WriterTurns:
 
 
 _writer_turns: weakref.WeakKeyDictionary[Engine, WriterTurns] = weakref.WeakKeyDictionary()
+_checkpointers: weakref.WeakKeyDictionary[Engine, Checkpointer] = weakref.WeakKeyDictionary()
 
 
 def begin_write() -> None:
