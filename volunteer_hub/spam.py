@@ -20,7 +20,12 @@ SALT = "volunteer-hub-form-started"
 
 
 def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+    return _serializer_for(current_app.config["SECRET_KEY"])
+
+
+@lru_cache(maxsize=2)
+def _serializer_for(secret_key: str) -> URLSafeSerializer:
+    return URLSafeSerializer(secret_key, salt=SALT)
 
 
 def started_stamp() -> str:
@@ -31,7 +36,7 @@ def started_stamp() -> str:
 
 @lru_cache(maxsize=2)
 def _signed_second(secret_key: str, second: int) -> str:
-    return URLSafeSerializer(secret_key, salt=SALT).dumps(second)
+    return _serializer_for(secret_key).dumps(second)
 
 
 class SpamGuardMixin:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 from datetime import datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from babel import Locale
@@ -65,7 +66,12 @@ def localize_digits(text: str, language: str | None = None) -> str:
 
 def format_number(number: int | float, language: str | None = None) -> str:
     """A count as the reader writes it: '1,234' in English, '۱٬۲۳۴' in Persian."""
-    language = _language(language)
+    return _formatted(number, _language(language))
+
+
+@lru_cache(maxsize=4096)
+def _formatted(number: int | float, language: str) -> str:
+    # kept: pages show the same few counts and limits over and over
     return localize_digits(
         format_decimal(number, locale=language, numbering_system="default"), language)
 

@@ -128,7 +128,18 @@ def test_guests_above_the_event_limit_are_refused(client, make_event, fetch):
         f"/events/{event.slug}/rsvp", data=rsvp_form(event.venues[0], guests="3"))
     assert response.status_code == 422
     assert "You can bring up to 2 guests." in response.get_data(as_text=True)
+    assert "Up to 2; 0 if you come alone." in response.get_data(as_text=True)
     assert fetch(sa.select(Rsvp)) == []
+
+
+def test_the_guest_limit_is_written_in_the_readers_digits(client, make_event):
+    event = make_event(guest_limit=12)
+    page = client.get(f"/events/{event.slug}", headers={"Accept-Language": "fa"})
+    assert "۱۲" in page.get_data(as_text=True)  # ۱۲
+    refused = client.post(f"/events/{event.slug}/rsvp", headers={"Accept-Language": "fa"},
+                          data=rsvp_form(event.venues[0], guests="13"))
+    assert refused.status_code == 422
+    assert "۱۲" in refused.get_data(as_text=True)
 
 
 def test_cancelled_draft_and_past_events_take_no_rsvps(client, make_event, fetch):

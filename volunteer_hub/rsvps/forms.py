@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext, lazy_gettext, ngettext
+from flask_babel.speaklater import LazyString
 from wtforms import BooleanField, HiddenField, IntegerField, RadioField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Regexp
 
@@ -61,6 +62,17 @@ def _access_needs_field() -> TextAreaField:
             "Please keep this to 500 characters or fewer."))])
 
 
+def _guests_description(limit: int) -> str:
+    return gettext("Up to %(limit)s; 0 if you come alone.", limit=format_number(limit))
+
+
+def _too_many_guests(limit: int) -> str:
+    if not limit:
+        return gettext("This event has no places for guests.")
+    return ngettext("You can bring up to %(count)s guest.", "You can bring up to %(count)s guests.",
+                    limit, count=format_number(limit))
+
+
 class AttendanceForm(Form):
     """How someone attends, set up for one event: the part the RSVP and
     manage forms share. Subclasses declare the fields, in page order."""
@@ -74,14 +86,12 @@ class AttendanceForm(Form):
         #: the event the form is for (an outline, when checked before a booking)
         self.event_id = event.id
         self.attendance.choices = attendance_choices(event)
-        limit = format_number(event.guest_limit)
-        self.guests.description = gettext("Up to %(limit)s; 0 if you come alone.", limit=limit)
+        # Texts only a page shows, written when it does: a form sent right,
+        # as most are, never needs them.
+        self.guests.description = LazyString(_guests_description, event.guest_limit)
         self.guests.validators = [
             *self.guests.validators,
-            NumberRange(0, event.guest_limit, ngettext(
-                "You can bring up to %(count)s guest.", "You can bring up to %(count)s guests.",
-                event.guest_limit, count=limit)
-                if event.guest_limit else gettext("This event has no places for guests.")),
+            NumberRange(0, event.guest_limit, LazyString(_too_many_guests, event.guest_limit)),
         ]
         if len(self.attendance.choices) == 1 and not self.is_submitted():
             self.attendance.data = self.attendance.choices[0][0]
