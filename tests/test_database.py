@@ -8,7 +8,13 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from volunteer_hub.database import JOURNAL_SIZE_LIMIT, _checkpointers, begin_write
+from volunteer_hub.database import (
+    JOURNAL_SIZE_LIMIT,
+    Checkpointer,
+    WriterTurns,
+    _checkpointers,
+    begin_write,
+)
 from volunteer_hub.extensions import db
 
 
@@ -109,3 +115,11 @@ def test_begin_write_restarts_a_read_only_transaction_but_not_one_that_wrote(app
         db.session.rollback()
         begin_write()
         db.session.rollback()
+
+
+def test_a_checkpoint_never_makes_a_removed_database_again(tmp_path):
+    checkpointer = Checkpointer(str(tmp_path / "gone.sqlite3"),
+                                WriterTurns(str(tmp_path / "gone.sqlite3-writers")))
+    with pytest.raises(sqlite3.OperationalError):
+        checkpointer.checkpoint()
+    assert not (tmp_path / "gone.sqlite3").exists()

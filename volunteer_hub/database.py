@@ -12,6 +12,7 @@ import threading
 import time
 import weakref
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from flask import current_app
@@ -174,7 +175,9 @@ class Checkpointer:
     def checkpoint(self) -> None:
         """Copy the log into the database: the bulk beside the writers, the
         rest in a turn of the writers' own."""
-        connection = sqlite3.connect(self.path, timeout=1, isolation_level=None)
+        # mode=rw: a database removed meanwhile is not made again, empty
+        connection = sqlite3.connect(f"{Path(self.path).absolute().as_uri()}?mode=rw",
+                                     uri=True, timeout=1, isolation_level=None)
         try:
             connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
             if self.turns.acquire(self.TURN_TIMEOUT):
