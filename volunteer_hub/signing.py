@@ -23,7 +23,8 @@ from functools import lru_cache
 from typing import Any
 
 from flask import Flask, current_app, g, session
-from flask.sessions import SecureCookieSessionInterface
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
+from flask.wrappers import Response
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from itsdangerous.encoding import base64_encode, want_bytes
 from itsdangerous.serializer import Serializer
@@ -87,6 +88,36 @@ class SessionInterface(SecureCookieSessionInterface):
                 flasks.secret_keys, salt=flasks.salt, serializer=flasks.serializer,
                 signer_kwargs=flasks.signer_kwargs)
         return serializer
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        """Flask's ``save_session``, for the common case of a session to set,
+        with ``Vary: Cookie`` added without reading the whole header into a
+        set twice (Flask's ``response.vary.add``); anything else (an emptied
+        session, one left as it was) goes to Flask's own."""
+        if not session or not self.should_set_cookie(app, session):
+            super().save_session(app, session, response)
+            return
+        response.set_cookie(
+            self.get_cookie_name(app),
+            self.get_signing_serializer(app).dumps(dict(session)),  # type: ignore[union-attr]
+            expires=self.get_expiration_time(app, session),
+            httponly=self.get_cookie_httponly(app),
+            domain=self.get_cookie_domain(app),
+            path=self.get_cookie_path(app),
+            secure=self.get_cookie_secure(app),
+            partitioned=self.get_cookie_partitioned(app),
+            samesite=self.get_cookie_samesite(app),
+        )
+        vary_on_cookie(response)
+
+
+def vary_on_cookie(response: Response) -> None:
+    """Add ``Cookie`` to the response's ``Vary`` header unless it is there."""
+    vary = response.headers.get("Vary")
+    if not vary:
+        response.headers["Vary"] = "Cookie"
+    elif "cookie" not in (part.strip().lower() for part in vary.split(",")):
+        response.headers["Vary"] = f"{vary}, Cookie"
 
 
 @lru_cache(maxsize=8)

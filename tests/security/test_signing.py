@@ -4,8 +4,8 @@ Flask and Flask-WTF read and check."""
 from __future__ import annotations
 
 import pytest
-from flask import session
-from flask.sessions import SecureCookieSessionInterface
+from flask import Response, session
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_wtf.csrf import generate_csrf, validate_csrf
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from wtforms import ValidationError
@@ -66,3 +66,39 @@ def test_a_token_signed_with_an_old_key_is_checked_with_that_key(app):
     assert URLSafeTimedSerializer("the-new-key-" + "y" * 20, salt=CSRF_SALT).loads(new) == "raw"
     with pytest.raises(BadSignature):
         KeptSerializer("the-new-key-" + "y" * 20, salt=CSRF_SALT).loads(old)
+
+
+def _session(state: str) -> SecureCookieSession:
+    session = SecureCookieSession({} if state in ("new", "untouched") else {"csrf_token": "a1"})
+    if state in ("new", "permanent"):
+        session["csrf_token"] = "b2"
+    if state == "permanent":
+        session.permanent = True
+    if state == "emptied":
+        session.clear()
+    if state == "read":
+        session.get("csrf_token")
+    return session
+
+
+@pytest.mark.parametrize("state", ["new", "permanent", "emptied", "read", "untouched"])
+@pytest.mark.parametrize("vary", [None, "Accept-Language", "accept-language, cookie"])
+def test_saving_a_session_sends_the_headers_flask_would(app, state, vary):
+    def saved(interface: SecureCookieSessionInterface) -> Response:
+        response = Response("page")
+        if vary:
+            response.headers["Vary"] = vary
+        with app.test_request_context("/"):
+            interface.save_session(app, _session(state), response)
+        return response
+
+    ours, flasks = saved(app.session_interface), saved(SecureCookieSessionInterface())
+    assert [cookie.split(";", 1)[1] for cookie in ours.headers.getlist("Set-Cookie")] == [
+        cookie.split(";", 1)[1] for cookie in flasks.headers.getlist("Set-Cookie")]
+    assert {part.strip().lower() for part in ours.headers.get("Vary", "").split(",")} == {
+        part.strip().lower() for part in flasks.headers.get("Vary", "").split(",")}
+    for cookie in ours.headers.getlist("Set-Cookie"):
+        value = cookie.split(";", 1)[0].split("=", 1)[1]
+        if value:
+            assert SecureCookieSessionInterface().get_signing_serializer(app).loads(value) == dict(
+                _session(state))
