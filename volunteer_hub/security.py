@@ -31,6 +31,9 @@ HEADERS = (
 )
 #: Over HTTPS, browsers are also told to come back over HTTPS only.
 HEADERS_OVER_HTTPS = (*HEADERS, ("Strict-Transport-Security", "max-age=31536000"))
+#: over HTTPS or not -> (lower-case name, name, value) of each header
+_WANTED = {secure: tuple((name.lower(), name, value) for name, value in headers)
+           for secure, headers in ((False, HEADERS), (True, HEADERS_OVER_HTTPS))}
 
 
 def never_cache(blueprint: Blueprint) -> None:
@@ -48,7 +51,10 @@ def register(app: Flask) -> None:
 
     @app.after_request
     def _security_headers(response: Response) -> Response:
+        # Each of the headers unless the view set its own: the names present
+        # are read in one pass (a lookup per header would scan them all).
         headers = response.headers
-        wanted = HEADERS_OVER_HTTPS if request.is_secure else HEADERS
-        headers.extend([(name, value) for name, value in wanted if name not in headers])
+        present = {name.lower() for name, _value in headers}
+        headers.extend([(name, value) for key, name, value in _WANTED[request.is_secure]
+                        if key not in present])
         return response
