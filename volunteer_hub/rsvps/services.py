@@ -106,27 +106,22 @@ def people_going(venue_id: int, *, besides: Rsvp | None = None) -> int:
 def places_left(venue: Venue, *, besides: Rsvp | None = None) -> int | None:
     """Free places at ``venue`` (its capacity read afresh too, as it is under
     the event's lock); None when it has no limit."""
-    return free_places(venue.id, besides=besides)
-
-
-def free_places(venue_id: int, *, event_id: int | None = None,
-                besides: Rsvp | None = None) -> int | None:
-    """Free places at the venue with ``venue_id`` (one of ``event_id``'s,
-    when given), from its capacity and count; None when it has no limit."""
-    query = select(Venue.capacity, _going_query(venue_id, besides)).where(Venue.id == venue_id)
-    if event_id is not None:
-        query = query.where(Venue.event_id == event_id)
-    row = db.session.execute(query).one_or_none()
-    if row is None:  # not one of the event's venues, or deleted meanwhile with its event
+    row = db.session.execute(select(Venue.capacity, _going_query(venue.id, besides)).where(
+        Venue.id == venue.id)).one_or_none()
+    if row is None:  # deleted meanwhile with its event
         raise RsvpError(gettext("Please choose one of the event's venues."))
-    capacity, going = row
+    return _free(*row)
+
+
+def _free(capacity: int | None, going: int) -> int | None:
+    """Free places of a venue with ``capacity`` (None: no limit) and ``going``."""
     return None if capacity is None else max(capacity - going, 0)
 
 
 def places_left_by_venue(event: Event) -> dict[int, int | None]:
     """Free places at each of the event's venues, in one query."""
     return {
-        venue_id: None if capacity is None else max(capacity - going, 0)
+        venue_id: _free(capacity, going)
         for venue_id, capacity, going in db.session.execute(
             select(Venue.id, Venue.capacity, Venue.people_going).where(Venue.event_id == event.id))
     }
@@ -203,8 +198,7 @@ def create_rsvp(
             _VENUE_PLACES, {"venue_id": venue_id, "event_id": event_id}).first()
         if venue is None:  # not one of the event's venues
             raise RsvpError(gettext("Please choose one of the event's venues."))
-        if venue.capacity is not None:
-            left = max(venue.capacity - venue.people_going, 0)
+        left = _free(venue.capacity, venue.people_going)
     now = utcnow()
     waitlisted = not _fits(1 + guests, left)
     nonce = new_nonce()
