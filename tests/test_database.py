@@ -13,6 +13,7 @@ from volunteer_hub.database import (
     Checkpointer,
     WriterTurns,
     _checkpointers,
+    _writer_turns,
     begin_write,
 )
 from volunteer_hub.extensions import db
@@ -123,3 +124,35 @@ def test_a_checkpoint_never_makes_a_removed_database_again(tmp_path):
     with pytest.raises(sqlite3.OperationalError):
         checkpointer.checkpoint()
     assert not (tmp_path / "gone.sqlite3").exists()
+
+
+def _turn_taken(engine) -> bool:
+    return _writer_turns[engine]._in_process.locked()
+
+
+def test_the_next_writer_may_go_once_the_commit_is_made(sqlite_app):
+    """The turn ends with the commit, not after the session has tidied up
+    (its connection back to the pool), and a savepoint's commit ends nothing."""
+    from volunteer_hub.contact.models import ContactMessage, Topic
+
+    with sqlite_app.app_context():
+        engine = db.engine
+        at_checkin = []
+        listener = lambda *_args: at_checkin.append(_turn_taken(engine))  # noqa: E731
+        sa.event.listen(engine, "checkin", listener)
+        try:
+            begin_write()
+            with db.session.begin_nested():
+                db.session.add(ContactMessage(name="Writer", email="w@example.org",
+                                              topic=next(iter(Topic)), body="x"))
+            assert _turn_taken(engine)
+            db.session.commit()
+            assert at_checkin == [False]
+            assert not _turn_taken(engine)
+            begin_write()  # and a rollback ends it too
+            assert _turn_taken(engine)
+            db.session.rollback()
+            assert not _turn_taken(engine)
+        finally:
+            sa.event.remove(engine, "checkin", listener)
+            db.session.remove()

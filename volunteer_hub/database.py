@@ -300,6 +300,15 @@ def _remember_writes(session: Session, _context: Any) -> None:
     session.info["wrote"] = True
 
 
+@event.listens_for(Session, "after_commit")
+def _end_turn_once_committed(session: Session) -> None:
+    # The next writer may go as soon as the database has the commit; the
+    # session's own tidying up (its connection back to the pool, its
+    # objects expired) needs no turn. A savepoint's commit ends nothing.
+    if not session.in_nested_transaction():
+        _end_turn(session)
+
+
 @event.listens_for(Session, "after_transaction_end")
 def _forget_writes(session: Session, transaction: Any) -> None:
     if transaction.parent is None:
