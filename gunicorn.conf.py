@@ -33,16 +33,21 @@ bind = _bind()
 
 # Processes give parallelism (Python runs one thread at a time per process):
 # two per core, so one worker can render while the other waits on SQLite's
-# write lock, the disk or the network. Threads (the gthread worker) let each
-# process overlap several requests that wait, chiefly writers queued behind
-# SQLite's single write lock for up to LOCK_TIMEOUT_MS, without the
-# memory of more processes. More processes than that on two cores only adds
-# context switches; more threads only adds contention for the GIL.
-# WEB_CONCURRENCY is the name gunicorn and most hosts already use.
+# write lock, the disk or the network. One thread each by default: a
+# thread that holds the booking lock (``begin_write``) lets go of Python's
+# lock (the GIL) at every statement, and with siblings in its process it
+# then waited for them, lock and all, for up to 5 ms each time; on two
+# cores one thread per worker took about 1.4 times as many RSVPs a second
+# as four (bench/README.md, 3 December 2026). More threads
+# (GUNICORN_THREADS) suit requests that mostly wait, such as a database
+# across a network; more processes than that on two cores only adds
+# context switches. WEB_CONCURRENCY is the name gunicorn and most hosts
+# already use.
 workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * _cores())
-threads = int(os.environ.get("GUNICORN_THREADS") or 4)
+threads = int(os.environ.get("GUNICORN_THREADS") or 1)
 worker_class = "gthread"
 #: open (keep-alive) connections each worker holds; idle ones use no thread
+#: (the gthread worker serves keep-alive connections with one thread too)
 worker_connections = 1000
 
 # Each worker builds its own app, so each has its own database connections:

@@ -3,6 +3,7 @@ addresses, paths or referrers (SECURITY.md)."""
 
 from __future__ import annotations
 
+import os
 import re
 import runpy
 from pathlib import Path
@@ -47,3 +48,13 @@ def test_each_worker_builds_its_own_app(monkeypatch):
     assert settings["preload_app"] is False
     assert settings["wsgi_app"] == "volunteer_hub:create_app()"
     assert settings["workers"] >= 2
+
+
+def test_two_single_threaded_workers_per_core_unless_told(monkeypatch):
+    for name in ("WEB_CONCURRENCY", "GUNICORN_THREADS"):
+        monkeypatch.delenv(name, raising=False)
+    settings = load(monkeypatch)
+    assert settings["workers"] == 2 * len(os.sched_getaffinity(0))
+    assert (settings["worker_class"], settings["threads"]) == ("gthread", 1)
+    told = load(monkeypatch, WEB_CONCURRENCY="3", GUNICORN_THREADS="4")
+    assert (told["workers"], told["threads"]) == (3, 4)
