@@ -17,12 +17,14 @@ from babel import support
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext, lazy_gettext
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from wtforms import EmailField, Field, StringField, ValidationError
 from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, Length
 
 from volunteer_hub.i18n import current_language
+from volunteer_hub.signing import csrf_token
 
 #: Characters that reorder text invisibly, a known way to disguise names.
 BIDI_CONTROLS = frozenset(
@@ -49,10 +51,29 @@ class _WTFormsMessages:
 _MESSAGES = _WTFormsMessages()
 
 
+class _TokenWhenShown(FlaskForm.Meta.csrf_class):  # type: ignore[misc, name-defined]
+    """Flask-WTF's CSRF protection for forms, with each form's token signed
+    only when the form is shown. A form sent right is answered with a
+    redirect, which shows none; Flask-WTF signed one for it all the same.
+    The token is this request's one (``signing.csrf_token``), made with the
+    kept serializer, unless the form's Meta names a key or field of its own."""
+
+    def generate_csrf_token(self, csrf_token_field: Any) -> Any:
+        config = current_app.config
+        if (self.meta.csrf_secret, self.meta.csrf_field_name) == (
+            config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key,
+            config.get("WTF_CSRF_FIELD_NAME", "csrf_token"),
+        ):
+            return LazyString(csrf_token)
+        return LazyString(super().generate_csrf_token, csrf_token_field)
+
+
 class Form(FlaskForm):
     """What every form of the app derives from."""
 
     class Meta:
+        csrf_class = _TokenWhenShown
+
         def get_translations(self, form: Any) -> Any:
             if not current_app.config.get("WTF_I18N_ENABLED", True):
                 return super().get_translations(form)  # type: ignore[misc]

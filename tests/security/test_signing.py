@@ -102,3 +102,28 @@ def test_saving_a_session_sends_the_headers_flask_would(app, state, vary):
         if value:
             assert SecureCookieSessionInterface().get_signing_serializer(app).loads(value) == dict(
                 _session(state))
+
+
+def test_a_form_signs_its_token_only_when_it_is_shown(csrf_app):
+    from flask import g
+
+    from volunteer_hub.forms import Form
+
+    class Example(Form):
+        pass
+
+    class OwnKey(Form):
+        class Meta:
+            csrf_secret = b"a key of this form's own"
+
+    with csrf_app.test_request_context("/", method="POST"):
+        form = Example()
+        assert "csrf_token" not in g and "csrf_token" not in session  # a redirect needs none
+        shown = form.csrf_token()
+        assert g.csrf_token == csrf_token() and f'value="{g.csrf_token}"' in shown
+        validate_csrf(g.csrf_token)
+    with csrf_app.test_request_context("/"):
+        token = str(OwnKey().csrf_token.current_token)
+        validate_csrf(token, secret_key=b"a key of this form's own")
+        with pytest.raises(ValidationError):
+            validate_csrf(token)
