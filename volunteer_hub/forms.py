@@ -24,7 +24,7 @@ from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, Length
 
 from volunteer_hub.i18n import current_language
-from volunteer_hub.signing import csrf_token
+from volunteer_hub.signing import csrf_settings, csrf_token
 
 #: Characters that reorder text invisibly, a known way to disguise names.
 BIDI_CONTROLS = frozenset(
@@ -59,11 +59,7 @@ class _TokenWhenShown(FlaskForm.Meta.csrf_class):  # type: ignore[misc, name-def
     kept serializer, unless the form's Meta names a key or field of its own."""
 
     def generate_csrf_token(self, csrf_token_field: Any) -> Any:
-        config = current_app.config
-        if (self.meta.csrf_secret, self.meta.csrf_field_name) == (
-            config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key,
-            config.get("WTF_CSRF_FIELD_NAME", "csrf_token"),
-        ):
+        if (self.meta.csrf_secret, self.meta.csrf_field_name) == csrf_settings():
             return LazyString(csrf_token)
         return LazyString(super().generate_csrf_token, csrf_token_field)
 

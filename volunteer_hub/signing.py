@@ -125,16 +125,22 @@ def _csrf_serializer(secret_key: str | bytes) -> URLSafeTimedSerializer:
     return KeptSerializer(secret_key, salt=CSRF_SALT)
 
 
+def csrf_settings() -> tuple[str | bytes, str]:
+    """The key that signs CSRF tokens and the name of their field (in the
+    session and in ``g``), from the app's configuration."""
+    config = current_app.config
+    return (config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key,
+            config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+
+
 def csrf_token() -> str:
     """This request's CSRF token, made as ``flask_wtf.csrf.generate_csrf``
     makes it (the raw value in the session, the signed one kept in ``g`` for
     the rest of the request), which Flask-WTF then checks as its own."""
-    config = current_app.config
-    field = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    secret, field = csrf_settings()
     if field not in g:
         if not isinstance(session.get(field), str):
             session[field] = secrets.token_hex(20)
-        secret = config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
         setattr(g, field, _csrf_serializer(secret).dumps(session[field]))
     return g.get(field)
 
