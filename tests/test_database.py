@@ -156,3 +156,22 @@ def test_the_next_writer_may_go_once_the_commit_is_made(sqlite_app):
         finally:
             sa.event.remove(engine, "checkin", listener)
             db.session.remove()
+
+
+def test_a_writer_takes_its_turn_once_its_connection_is_out_of_the_pool(sqlite_app):
+    """Checking a connection out of the pool needs no turn: the turn is
+    held for the transaction alone."""
+    with sqlite_app.app_context():
+        engine = db.engine
+        at_checkout = []
+        listener = lambda *_args: at_checkout.append(_turn_taken(engine))  # noqa: E731
+        sa.event.listen(engine, "checkout", listener)
+        try:
+            begin_write()
+            assert at_checkout == [False]
+            assert _turn_taken(engine)
+            db.session.rollback()
+            assert not _turn_taken(engine)
+        finally:
+            sa.event.remove(engine, "checkout", listener)
+            db.session.remove()

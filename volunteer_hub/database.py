@@ -120,8 +120,26 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        immediate = connection.get_execution_options().get("sqlite_immediate", False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        options = connection.get_execution_options()
+        if not options.get("sqlite_immediate", False):
+            connection.exec_driver_sql("BEGIN")
+            return
+        # The writer's turn is taken here, as late as can be: the session's
+        # connection (from the pool) is ready, and the turn is held for the
+        # transaction alone.
+        turns = _writer_turns.get(connection.engine)
+        if turns is not None:
+            timeout = options.get("writer_turn_timeout", busy_timeout_ms / 1000)
+            if not turns.acquire(timeout):
+                raise DatabaseBusy(f"no turn to write within {timeout * 1000:.0f} ms")
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            if turns is not None:
+                turns.release()
+            raise
+        if turns is not None:
+            connection.info["writer_turn"] = turns  # for the session (_hand_turn_to_session)
 
 
 class Checkpointer:
@@ -277,15 +295,8 @@ def begin_write() -> None:
             raise RuntimeError("begin_write() must come before the transaction's first write")
         session.rollback()
     timeout_ms = int(current_app.config["LOCK_TIMEOUT_MS"])
-    if (turns := _writer_turns.get(db.engine)) is not None:
-        if not turns.acquire(timeout_ms / 1000):
-            raise DatabaseBusy(f"no turn to write within {timeout_ms} ms")
-        session.info["writer_turn"] = turns
-    try:
-        connection = session.connection(execution_options={"sqlite_immediate": True})
-    except BaseException:
-        _end_turn(session)
-        raise
+    connection = session.connection(execution_options={
+        "sqlite_immediate": True, "writer_turn_timeout": timeout_ms / 1000})
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql(f"SET LOCAL lock_timeout = {timeout_ms}")
 
@@ -293,6 +304,14 @@ def begin_write() -> None:
 def _end_turn(session: Session) -> None:
     if (turns := session.info.pop("writer_turn", None)) is not None:
         turns.release()
+
+
+@event.listens_for(Session, "after_begin")
+def _hand_turn_to_session(session: Session, _transaction: Any, connection: Any) -> None:
+    # The turn the connection's BEGIN IMMEDIATE took ends with the session's
+    # transaction (_end_turn_once_committed, _forget_writes).
+    if (turns := connection.info.pop("writer_turn", None)) is not None:
+        session.info["writer_turn"] = turns
 
 
 @event.listens_for(Session, "after_flush")

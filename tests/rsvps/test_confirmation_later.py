@@ -13,7 +13,8 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from tests.helpers import invite_of, manage_path, rsvp_form, text_of
+from tests.helpers import counting_queries, invite_of, manage_path, rsvp_form, text_of
+from volunteer_hub.database import begin_write
 from volunteer_hub.extensions import db
 from volunteer_hub.invites.models import CalendarFeed
 from volunteer_hub.mail.delivery import deliver_due
@@ -58,6 +59,35 @@ def test_the_booking_reserves_the_confirmation_and_the_worker_writes_it(
     assert fetch(sa.select(Rsvp.invite_sequence)) == [0]
     assert fetch(sa.select(Rsvp.invite_active)) == [True]
     assert fetch(sa.select(OutboxMessage.compose)) == [None]
+
+
+def test_under_the_lock_a_booking_runs_its_statements_and_nothing_else(
+        by_worker, app, make_event, fetch):
+    """Keys, hashes and the calendar UID are made before the writers' lock
+    is taken; under it run the booking's statements alone."""
+    event = make_event()
+    venue_id = event.venues[0].id
+    with app.test_request_context(), counting_queries(app) as statements:
+        booking = services.prepare_booking(
+            event.id, name="Narges", email="Narges@Example.org", venue_id=venue_id, guests=1,
+            keep_updated=False, submission_key="k" * 43)
+        assert statements == []
+        begin_write()
+        result = services.book(booking, confirm_later=True)
+        db.session.commit()
+    first = (["BEGIN", "IMMEDIATE"] if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
+             else ["SET", "LOCAL", "lock_timeout"])
+    assert [statement.split(None, 3)[:3] for statement in statements] == [
+        first, ["SELECT", "event.status,", "event.starts_at,"],
+        ["SELECT", "rsvp.id,", "rsvp.token_nonce,"],
+        ["SELECT", "venue.capacity,", "venue.people_going"],
+        ["INSERT", "INTO", "rsvp"], ["INSERT", "INTO", "calendar_feed"],
+        ["INSERT", "INTO", "outbox_message"]]
+    assert result.created
+    [rsvp] = fetch(sa.select(Rsvp))
+    assert (rsvp.email_key, rsvp.guests, rsvp.ical_uid) == (
+        "narges@example.org", 1, booking.row["ical_uid"])
+    assert fetch(sa.select(CalendarFeed.email_key)) == ["narges@example.org"]
 
 
 def test_the_worker_writes_and_sends_it_and_never_sends_it_half_written(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -38,14 +39,21 @@ def feed_for(email: str) -> CalendarFeed:
     return feed
 
 
-def ensure_feed(email: str) -> None:
-    """Create the address's feed unless it has one, in one statement that
-    does nothing when another request creates it at the same moment."""
+def new_feed(email: str) -> dict[str, Any]:
+    """The row of a new feed for the address (its keys made, nothing stored):
+    worked out before a writer's lock is taken, to be stored under it."""
     nonce = new_nonce()
+    return dict(email_key=email.casefold(), token_nonce=nonce,
+                token_hash=token_hash(link_token(LINK_PURPOSE, nonce)))
+
+
+def ensure_feed(email: str, feed: dict[str, Any] | None = None) -> None:
+    """Create the address's feed (``feed``, from ``new_feed``, or a new one)
+    unless it has one, in one statement that does nothing when another
+    request creates it at the same moment."""
     connection = db.session.connection()
-    connection.execute(_INSERT_FEED[connection.dialect.name], dict(
-        email_key=email.casefold(), token_nonce=nonce,
-        token_hash=token_hash(link_token(LINK_PURPOSE, nonce)), created_at=utcnow()))
+    connection.execute(_INSERT_FEED[connection.dialect.name],
+                       {**(feed or new_feed(email)), "created_at": utcnow()})
 
 
 #: ``ensure_feed``'s insert for each database, built once.

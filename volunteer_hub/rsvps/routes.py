@@ -74,10 +74,10 @@ def _create(slug: str) -> ResponseReturnValue:
         if form.submission_key.errors:
             form.submission_key.data = new_nonce()
         return render_event(get_public_event_or_404(slug), form, 422)
+    booking = services.prepare_booking(form.event_id, **form.data_for_service())
     begin_write()
     try:
-        result = services.create_rsvp(form.event_id, **form.data_for_service(),
-                                      confirm_later=True)
+        result = services.book(booking, confirm_later=True)
         db.session.commit()
     except (services.RsvpError, IntegrityError) as error:
         # IntegrityError: the same form sent to two events at once

@@ -11,6 +11,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app
 from flask_babel import gettext, lazy_gettext, ngettext
@@ -23,7 +24,7 @@ from volunteer_hub.events.services import accepts_rsvps, lock_event, venue_of
 from volunteer_hub.events.translations import localized
 from volunteer_hub.extensions import db
 from volunteer_hub.i18n import N_, current_language, visitor_language
-from volunteer_hub.invites.services import ensure_feed, feed_links
+from volunteer_hub.invites.services import ensure_feed, feed_links, new_feed
 from volunteer_hub.mail.compose import queue_email
 from volunteer_hub.mail.models import MessageStatus, OutboxMessage
 from volunteer_hub.privacy.addresses import forget_unused_addresses
@@ -152,7 +153,24 @@ _INSERT_RSVP = insert(_RSVPS).returning(_RSVPS.c.id)
 _INSERT_OUTBOX = insert(OutboxMessage.__table__)
 
 
-def create_rsvp(
+@dataclass(frozen=True)
+class Booking:
+    """An RSVP ready to be booked: what needs no lock (its keys and their
+    hashes, its calendar UID, the address's feed should it have none) is
+    worked out beforehand, so that the writers' lock is held for the
+    statements alone (``book``)."""
+
+    event_id: int
+    venue_id: int | None
+    guests: int
+    email: str
+    #: the new RSVP's row, but for its place (going or waitlisted) and times
+    row: dict[str, Any]
+    #: the address's calendar feed, stored unless it has one (``new_feed``)
+    feed: dict[str, Any] | None
+
+
+def prepare_booking(
     event_id: int,
     *,
     name: str,
@@ -162,12 +180,37 @@ def create_rsvp(
     keep_updated: bool,
     submission_key: str,
     access_needs: str = "",
-    confirm_later: bool = False,
-) -> NewRsvp:
-    """Book a place (or a place on the waitlist) and queue the confirmation,
-    in the language of the page the person used (their emails keep it).
+) -> Booking:
+    """The ``Booking`` of an RSVP as sent, in the language of the page the
+    person used (their emails keep it). Reads and writes nothing."""
+    nonce = new_nonce()
+    row = dict(
+        event_id=event_id,
+        venue_id=venue_id,
+        name=name,
+        email=email,
+        email_key=email.casefold(),
+        guests=guests,
+        keep_updated=keep_updated,
+        access_needs=access_needs,
+        token_nonce=nonce,
+        token_hash=token_hash(link_token(LINK_PURPOSE, nonce)),
+        submission_hash=token_hash(submission_key),
+        ical_uid=invites.new_uid(),
+        language=current_language(),
+    )
+    return Booking(event_id, venue_id, guests, email, row, new_feed(email) if email else None)
 
-    The same ``submission_key`` gives back the RSVP it created before.
+
+def create_rsvp(event_id: int, *, confirm_later: bool = False, **sent: Any) -> NewRsvp:
+    """Book a place, or a place on the waitlist: ``book(prepare_booking(...))``."""
+    return book(prepare_booking(event_id, **sent), confirm_later=confirm_later)
+
+
+def book(booking: Booking, *, confirm_later: bool = False) -> NewRsvp:
+    """Book a place (or a place on the waitlist) and queue the confirmation.
+
+    The same submission key gives back the RSVP it created before.
     Another RSVP with the same address stays untouched: this one is new,
     and its confirmation tells the address owner about the earlier one.
 
@@ -178,15 +221,16 @@ def create_rsvp(
     again, an earlier sending of the form, the venue's count, the inserts.
     Raises ``RsvpGone`` when the event was deleted meanwhile.
     """
+    event_id, venue_id, guests = booking.event_id, booking.venue_id, booking.guests
     connection = db.session.connection()
     event = connection.execute(_LOCK_EVENT, {"event_id": event_id}).first()
     if event is None:
         raise RsvpGone()
-    submission_hash = token_hash(submission_key)
-    earlier = connection.execute(_EARLIER, {"submission_hash": submission_hash}).first()
+    earlier = connection.execute(
+        _EARLIER, {"submission_hash": booking.row["submission_hash"]}).first()
     if earlier is not None:
         if (earlier.event_id, earlier.email_key, earlier.venue_id, earlier.guests) != (
-            event_id, email.casefold(), venue_id, guests
+            event_id, booking.row["email_key"], venue_id, guests
         ):
             # Not a double click: someone went back to a sent form and changed it.
             raise RsvpError(RESENT_FORM)
@@ -201,48 +245,37 @@ def create_rsvp(
         left = _free(venue.capacity, venue.people_going)
     now = utcnow()
     waitlisted = not _fits(1 + guests, left)
-    nonce = new_nonce()
     rsvp_id = connection.execute(_INSERT_RSVP, dict(
-        event_id=event_id,
-        venue_id=venue_id,
+        booking.row,
         status=RsvpStatus.WAITLISTED if waitlisted else RsvpStatus.GOING,
         waitlisted_at=now if waitlisted else None,
-        name=name,
-        email=email,
-        email_key=email.casefold(),
-        guests=guests,
-        keep_updated=keep_updated,
-        access_needs=access_needs,
-        token_nonce=nonce,
-        token_hash=token_hash(link_token(LINK_PURPOSE, nonce)),
-        submission_hash=submission_hash,
-        ical_uid=invites.new_uid(),
-        language=current_language(),
         created_at=now,
         updated_at=now,
     )).scalar_one()
     if confirm_later:
-        _leave_confirmation_to_write(rsvp_id, email)
+        _leave_confirmation_to_write(rsvp_id, booking)
     else:
         rsvp = db.session.get(Rsvp, rsvp_id)
         _queue(rsvp, "confirmation", has_earlier_rsvp=_has_other_rsvp(rsvp))
-    return NewRsvp(rsvp_id, nonce, created=True)
+    return NewRsvp(rsvp_id, booking.row["token_nonce"], created=True)
 
 
 #: ``OutboxMessage.compose`` of a new RSVP's confirmation still to be written.
 CONFIRMATION_TO_WRITE = "rsvp-confirmation"
 
 
-def _leave_confirmation_to_write(rsvp_id: int, email: str) -> None:
+def _leave_confirmation_to_write(rsvp_id: int, booking: Booking) -> None:
     """Reserve the confirmation's place in the outbox, in the booking's
     transaction, for the mail worker to write: what it says (templates,
     MIME, the invite) is most of an RSVP's work, and people under a surge
     should not wait for it. It goes out as soon as the worker gets to it."""
-    if not email:
+    if not booking.email:
         return
-    ensure_feed(email)  # made now, under the lock: writing the message then only reads
+    # made now, under the lock: writing the message then only reads
+    ensure_feed(booking.email, booking.feed)
     db.session.connection().execute(_INSERT_OUTBOX, dict(
-        recipient=email, subject="", mime=None, rsvp_id=rsvp_id, compose=CONFIRMATION_TO_WRITE))
+        recipient=booking.email, subject="", mime=None, rsvp_id=rsvp_id,
+        compose=CONFIRMATION_TO_WRITE))
 
 
 def _confirmation_to_write(rsvp_id: int, *, lock: bool = False) -> OutboxMessage | None:
