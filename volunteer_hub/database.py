@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import enum
 import fcntl
+import functools
 import logging
 import os
 import sqlite3
 import threading
 import time
 import weakref
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -97,11 +100,10 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     A database in a file also gets its writers' turns (``WriterTurns``) and
     its checkpoints out of the commits (``Checkpointer``).
     """
-    checkpointer = None
+    turns = checkpointer = None
     if engine.url.database and engine.url.database != ":memory:":
         turns = _writer_turns[engine] = WriterTurns(f"{engine.url.database}-writers")
         checkpointer = _checkpointers[engine] = Checkpointer(engine.url.database, turns)
-        event.listen(engine, "commit", lambda _connection: checkpointer.committed())
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -118,28 +120,44 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
             cursor.execute(f"PRAGMA journal_size_limit={JOURNAL_SIZE_LIMIT}")
         cursor.close()
 
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection: Any) -> None:
-        options = connection.get_execution_options()
-        if not options.get("sqlite_immediate", False):
-            connection.exec_driver_sql("BEGIN")
-            return
-        # The writer's turn is taken here, as late as can be: the session's
-        # connection (from the pool) is ready, and the turn is held for the
-        # transaction alone.
-        turns = _writer_turns.get(connection.engine)
+    # The dialect's own hook for a transaction's start, rather than the
+    # engine's "begin" event: an engine with events of its connections
+    # dispatches them around every statement, which cost each statement a
+    # tenth of its time.
+    engine.dialect.do_begin = functools.partial(_begin, turns)  # type: ignore[method-assign]
+
+
+@dataclass
+class _Write:
+    """A write transaction that ``begin_write()`` is starting."""
+
+    #: how long to wait for the writers' turn, in seconds
+    timeout: float
+    #: the turn ``_begin`` took, for the session to give back
+    turn: WriterTurns | None = None
+
+
+#: set while ``begin_write()`` starts its transaction
+_starting_write: ContextVar[_Write | None] = ContextVar("starting_write", default=None)
+
+
+def _begin(turns: WriterTurns | None, dbapi_connection: Any) -> None:
+    """BEGIN, or for ``begin_write()`` the writers' turn and BEGIN IMMEDIATE:
+    the turn is taken as late as can be, once the session's connection is
+    out of the pool, and held for the transaction alone."""
+    write = _starting_write.get()
+    if write is None:
+        dbapi_connection.execute("BEGIN")
+        return
+    if turns is not None and not turns.acquire(write.timeout):
+        raise DatabaseBusy(f"no turn to write within {write.timeout * 1000:.0f} ms")
+    try:
+        dbapi_connection.execute("BEGIN IMMEDIATE")
+    except BaseException:
         if turns is not None:
-            timeout = options.get("writer_turn_timeout", busy_timeout_ms / 1000)
-            if not turns.acquire(timeout):
-                raise DatabaseBusy(f"no turn to write within {timeout * 1000:.0f} ms")
-        try:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        except BaseException:
-            if turns is not None:
-                turns.release()
-            raise
-        if turns is not None:
-            connection.info["writer_turn"] = turns  # for the session (_hand_turn_to_session)
+            turns.release()
+        raise
+    write.turn = turns
 
 
 class Checkpointer:
@@ -295,8 +313,18 @@ def begin_write() -> None:
             raise RuntimeError("begin_write() must come before the transaction's first write")
         session.rollback()
     timeout_ms = int(current_app.config["LOCK_TIMEOUT_MS"])
-    connection = session.connection(execution_options={
-        "sqlite_immediate": True, "writer_turn_timeout": timeout_ms / 1000})
+    write = _Write(timeout_ms / 1000)
+    token = _starting_write.set(write)
+    try:
+        connection = session.connection()
+    except BaseException:
+        if write.turn is not None:
+            write.turn.release()
+        raise
+    finally:
+        _starting_write.reset(token)
+    if write.turn is not None:
+        session.info["writer_turn"] = write.turn
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql(f"SET LOCAL lock_timeout = {timeout_ms}")
 
@@ -304,14 +332,6 @@ def begin_write() -> None:
 def _end_turn(session: Session) -> None:
     if (turns := session.info.pop("writer_turn", None)) is not None:
         turns.release()
-
-
-@event.listens_for(Session, "after_begin")
-def _hand_turn_to_session(session: Session, _transaction: Any, connection: Any) -> None:
-    # The turn the connection's BEGIN IMMEDIATE took ends with the session's
-    # transaction (_end_turn_once_committed, _forget_writes).
-    if (turns := connection.info.pop("writer_turn", None)) is not None:
-        session.info["writer_turn"] = turns
 
 
 @event.listens_for(Session, "after_flush")
@@ -324,8 +344,12 @@ def _end_turn_once_committed(session: Session) -> None:
     # The next writer may go as soon as the database has the commit; the
     # session's own tidying up (its connection back to the pool, its
     # objects expired) needs no turn. A savepoint's commit ends nothing.
-    if not session.in_nested_transaction():
-        _end_turn(session)
+    if session.in_nested_transaction():
+        return
+    wrote = session.info.get("wrote") or "writer_turn" in session.info
+    _end_turn(session)
+    if wrote and (checkpointer := _checkpointers.get(session.get_bind())) is not None:
+        checkpointer.committed()
 
 
 @event.listens_for(Session, "after_transaction_end")
