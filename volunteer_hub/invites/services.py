@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from volunteer_hub.database import utcnow
@@ -47,11 +47,13 @@ def new_feed(email: str) -> dict[str, Any]:
                 token_hash=token_hash(link_token(LINK_PURPOSE, nonce)))
 
 
-def ensure_feed(email: str, feed: dict[str, Any] | None = None) -> None:
+def ensure_feed(email: str, feed: dict[str, Any] | None = None,
+                connection: Connection | None = None) -> None:
     """Create the address's feed (``feed``, from ``new_feed``, or a new one)
     unless it has one, in one statement that does nothing when another
-    request creates it at the same moment."""
-    connection = db.session.connection()
+    request creates it at the same moment; on the session's connection
+    unless given another (the one a booking holds already)."""
+    connection = connection or db.session.connection()
     connection.execute(_INSERT_FEED[connection.dialect.name],
                        {**(feed or new_feed(email)), "created_at": utcnow()})
 

@@ -16,7 +16,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext, lazy_gettext, ngettext
 from flask_babel.speaklater import LazyString
-from sqlalchemy import Row, bindparam, func, insert, select
+from sqlalchemy import Connection, Integer, Row, and_, bindparam, func, insert, select
 
 from volunteer_hub.database import begin_write, utcnow
 from volunteer_hub.events.models import Event, EventStatus, Venue
@@ -134,21 +134,28 @@ def places_left_by_venue(event: Event) -> dict[int, int | None]:
 # and the ORM's work per statement (building it, its cache key, loading
 # objects) cost several times the statements themselves.
 _EVENTS, _VENUES, _RSVPS = Event.__table__, Venue.__table__, Rsvp.__table__
-#: the event as it stands (a row lock on PostgreSQL; on SQLite the
-#: transaction holds the database's write lock already)
-_LOCK_EVENT = (
+#: on PostgreSQL, the event's row lock, taken before ``_BOOKING`` reads (a
+#: statement that waited for a lock still sees the rows as they stood when
+#: it began); on SQLite the transaction holds the database's write lock
+_LOCK_EVENT = select(_EVENTS.c.id).where(_EVENTS.c.id == bindparam("event_id")).with_for_update()
+#: in one statement: the event as it stands, the chosen venue's capacity
+#: and count if it is one of the event's, and an earlier sending of the
+#: same form
+_BOOKING = (
     select(_EVENTS.c.status, _EVENTS.c.starts_at, _EVENTS.c.ends_at, _EVENTS.c.guest_limit,
-           _EVENTS.c.online)
-    .where(_EVENTS.c.id == bindparam("event_id"))
-    .with_for_update())
-#: an earlier sending of the same form
+           _EVENTS.c.online, _VENUES.c.id.label("venue_id"), _VENUES.c.capacity,
+           _VENUES.c.people_going,
+           select(_RSVPS.c.id).where(_RSVPS.c.submission_hash == bindparam("submission_hash"))
+           .scalar_subquery().label("earlier_id"))
+    .select_from(_EVENTS.outerjoin(_VENUES, and_(
+        _VENUES.c.id == bindparam("venue_id", type_=Integer),
+        _VENUES.c.event_id == _EVENTS.c.id)))
+    .where(_EVENTS.c.id == bindparam("event_id")))
+#: that earlier sending, when there was one
 _EARLIER = select(
-    _RSVPS.c.id, _RSVPS.c.token_nonce, _RSVPS.c.event_id, _RSVPS.c.email_key,
-    _RSVPS.c.venue_id, _RSVPS.c.guests,
-).where(_RSVPS.c.submission_hash == bindparam("submission_hash"))
-#: the venue's capacity and count, if it is one of the event's
-_VENUE_PLACES = select(_VENUES.c.capacity, _VENUES.c.people_going).where(
-    _VENUES.c.id == bindparam("venue_id"), _VENUES.c.event_id == bindparam("event_id"))
+    _RSVPS.c.token_nonce, _RSVPS.c.event_id, _RSVPS.c.email_key, _RSVPS.c.venue_id,
+    _RSVPS.c.guests,
+).where(_RSVPS.c.id == bindparam("rsvp_id"))
 _INSERT_RSVP = insert(_RSVPS).returning(_RSVPS.c.id)
 _INSERT_OUTBOX = insert(OutboxMessage.__table__)
 
@@ -217,32 +224,34 @@ def book(booking: Booking, *, confirm_later: bool = False) -> NewRsvp:
     ``confirm_later``: the confirmation is only reserved in the outbox, for
     the mail worker to write (``write_confirmation()``), out of the lock.
 
-    Under the lock it runs a handful of plain statements: the event read
-    again, an earlier sending of the form, the venue's count, the inserts.
+    Under the lock it runs a handful of plain statements: one read (the
+    event as it stands, the venue's count, an earlier sending of the form;
+    on PostgreSQL after the event's row lock), then the inserts.
     Raises ``RsvpGone`` when the event was deleted meanwhile.
     """
     event_id, venue_id, guests = booking.event_id, booking.venue_id, booking.guests
     connection = db.session.connection()
-    event = connection.execute(_LOCK_EVENT, {"event_id": event_id}).first()
+    if connection.dialect.name == "postgresql":
+        connection.execute(_LOCK_EVENT, {"event_id": event_id})
+    event = connection.execute(_BOOKING, {
+        "event_id": event_id, "venue_id": venue_id,
+        "submission_hash": booking.row["submission_hash"]}).first()
     if event is None:
         raise RsvpGone()
-    earlier = connection.execute(
-        _EARLIER, {"submission_hash": booking.row["submission_hash"]}).first()
-    if earlier is not None:
+    if event.earlier_id is not None:
+        earlier = connection.execute(_EARLIER, {"rsvp_id": event.earlier_id}).one()
         if (earlier.event_id, earlier.email_key, earlier.venue_id, earlier.guests) != (
             event_id, booking.row["email_key"], venue_id, guests
         ):
             # Not a double click: someone went back to a sent form and changed it.
             raise RsvpError(RESENT_FORM)
-        return NewRsvp(earlier.id, earlier.token_nonce, created=False)
+        return NewRsvp(event.earlier_id, earlier.token_nonce, created=False)
     _check_taking(event, venue_id, guests)
     left = None
     if venue_id is not None:
-        venue = connection.execute(
-            _VENUE_PLACES, {"venue_id": venue_id, "event_id": event_id}).first()
-        if venue is None:  # not one of the event's venues
+        if event.venue_id is None:  # not one of the event's venues
             raise RsvpError(gettext("Please choose one of the event's venues."))
-        left = _free(venue.capacity, venue.people_going)
+        left = _free(event.capacity, event.people_going)
     now = utcnow()
     waitlisted = not _fits(1 + guests, left)
     rsvp_id = connection.execute(_INSERT_RSVP, dict(
@@ -253,7 +262,7 @@ def book(booking: Booking, *, confirm_later: bool = False) -> NewRsvp:
         updated_at=now,
     )).scalar_one()
     if confirm_later:
-        _leave_confirmation_to_write(rsvp_id, booking)
+        _leave_confirmation_to_write(connection, rsvp_id, booking)
     else:
         rsvp = db.session.get(Rsvp, rsvp_id)
         _queue(rsvp, "confirmation", has_earlier_rsvp=_has_other_rsvp(rsvp))
@@ -264,7 +273,7 @@ def book(booking: Booking, *, confirm_later: bool = False) -> NewRsvp:
 CONFIRMATION_TO_WRITE = "rsvp-confirmation"
 
 
-def _leave_confirmation_to_write(rsvp_id: int, booking: Booking) -> None:
+def _leave_confirmation_to_write(connection: Connection, rsvp_id: int, booking: Booking) -> None:
     """Reserve the confirmation's place in the outbox, in the booking's
     transaction, for the mail worker to write: what it says (templates,
     MIME, the invite) is most of an RSVP's work, and people under a surge
@@ -272,8 +281,8 @@ def _leave_confirmation_to_write(rsvp_id: int, booking: Booking) -> None:
     if not booking.email:
         return
     # made now, under the lock: writing the message then only reads
-    ensure_feed(booking.email, booking.feed)
-    db.session.connection().execute(_INSERT_OUTBOX, dict(
+    ensure_feed(booking.email, booking.feed, connection)
+    connection.execute(_INSERT_OUTBOX, dict(
         recipient=booking.email, subject="", mime=None, rsvp_id=rsvp_id,
         compose=CONFIRMATION_TO_WRITE))
 
