@@ -32,18 +32,20 @@ wsgi_app = "volunteer_hub:create_app()"
 bind = _bind()
 
 # Processes give parallelism (Python runs one thread at a time per process):
-# two per core, so one worker can render while the other waits on SQLite's
-# write lock, the disk or the network. One thread each by default: a
-# thread that holds the booking lock (``begin_write``) lets go of Python's
-# lock (the GIL) at every statement, and with siblings in its process it
-# then waited for them, lock and all, for up to 5 ms each time; on two
-# cores one thread per worker took about 1.4 times as many RSVPs a second
-# as four (bench/README.md, 3 December 2026). More threads
-# (GUNICORN_THREADS) suit requests that mostly wait, such as a database
-# across a network; more processes than that on two cores only adds
-# context switches. WEB_CONCURRENCY is the name gunicorn and most hosts
-# already use.
-workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * _cores())
+# one per core and one more, so that a core has work while a worker waits
+# on SQLite's write lock, the disk or the network. More were slower on two
+# cores: four workers took 515 RSVPs a second where three took 635 and 750,
+# with a p99 of 222 ms instead of 94, because every worker that waits for
+# the booking lock, and every switch between processes, costs the lock's
+# holder (bench/README.md, 3 December 2026, afternoon). One thread each by
+# default: a thread that holds the booking lock (``begin_write``) lets go
+# of Python's lock (the GIL) at every statement, and with siblings in its
+# process it then waited for them, lock and all, for up to 5 ms each time;
+# on two cores one thread per worker took about 1.4 times as many RSVPs a
+# second as four. More threads (GUNICORN_THREADS) suit requests that mostly
+# wait, such as a database across a network. WEB_CONCURRENCY is the name
+# gunicorn and most hosts already use.
+workers = int(os.environ.get("WEB_CONCURRENCY") or _cores() + 1)
 threads = int(os.environ.get("GUNICORN_THREADS") or 1)
 worker_class = "gthread"
 #: open (keep-alive) connections each worker holds; idle ones use no thread

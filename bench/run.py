@@ -440,8 +440,8 @@ def main() -> None:
     if args.instances > 1:
         # The machine's workers shared out, so that N instances together run
         # as many processes as one instance alone would (gunicorn.conf.py).
-        workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * len(os.sched_getaffinity(0)))
-        env["WEB_CONCURRENCY"] = str(max(1, workers // args.instances))
+        workers = int(os.environ.get("WEB_CONCURRENCY") or len(os.sched_getaffinity(0)) + 1)
+        env["WEB_CONCURRENCY"] = str(-(-workers // args.instances))  # rounded up
         env["VOLUNTEER_HUB_PROXY_COUNT"] = "1"
     about = machine()
     with contextlib.ExitStack() as stack:

@@ -50,11 +50,11 @@ def test_each_worker_builds_its_own_app(monkeypatch):
     assert settings["workers"] >= 2
 
 
-def test_two_single_threaded_workers_per_core_unless_told(monkeypatch):
+def test_a_single_threaded_worker_per_core_and_one_more_unless_told(monkeypatch):
     for name in ("WEB_CONCURRENCY", "GUNICORN_THREADS"):
         monkeypatch.delenv(name, raising=False)
     settings = load(monkeypatch)
-    assert settings["workers"] == 2 * len(os.sched_getaffinity(0))
+    assert settings["workers"] == len(os.sched_getaffinity(0)) + 1
     assert (settings["worker_class"], settings["threads"]) == ("gthread", 1)
     told = load(monkeypatch, WEB_CONCURRENCY="3", GUNICORN_THREADS="4")
     assert (told["workers"], told["threads"]) == (3, 4)
