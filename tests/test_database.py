@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from volunteer_hub.database import (
     JOURNAL_SIZE_LIMIT,
+    MMAP_SIZE,
     Checkpointer,
     WriterTurns,
     _checkpointers,
@@ -35,6 +36,8 @@ def test_sqlite_uses_wal_a_busy_timeout_and_foreign_keys(sqlite_app):
         # checkpoints are the Checkpointer's, out of the writers' turns
         assert pragma("wal_autocheckpoint") == 0
         assert pragma("journal_size_limit") == JOURNAL_SIZE_LIMIT
+        # pages are read through a memory map, not copied into each connection
+        assert pragma("mmap_size") == MMAP_SIZE
 
 
 def _write(rows: int = 1) -> None:

@@ -88,6 +88,11 @@ def render_migration_type(type_: str, obj: Any, autogen_context: Any) -> str | b
 
 #: bytes of SQLite's write-ahead log file kept when the log starts over
 JOURNAL_SIZE_LIMIT = 16 * 1024 * 1024
+#: bytes of the database file that SQLite reads through a memory map rather
+#: than a read() into its own cache for each page. That cache starts empty
+#: in every transaction that follows another process's write, so under a
+#: surge of bookings every page was copied in again and again.
+MMAP_SIZE = 256 * 1024 * 1024
 
 
 def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
@@ -118,6 +123,7 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
             # the log starts over after each checkpoint; its file need not
             # stay larger than one round of writes ever made it
             cursor.execute(f"PRAGMA journal_size_limit={JOURNAL_SIZE_LIMIT}")
+            cursor.execute(f"PRAGMA mmap_size={MMAP_SIZE}")
         cursor.close()
 
     # The dialect's own hook for a transaction's start, rather than the
