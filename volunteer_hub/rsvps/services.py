@@ -167,14 +167,26 @@ class Booking:
     worked out beforehand, so that the writers' lock is held for the
     statements alone (``book``)."""
 
-    event_id: int
-    venue_id: int | None
-    guests: int
-    email: str
     #: the new RSVP's row, but for its place (going or waitlisted) and times
     row: dict[str, Any]
     #: the address's calendar feed, stored unless it has one (``new_feed``)
     feed: dict[str, Any] | None
+
+    @property
+    def event_id(self) -> int:
+        return self.row["event_id"]
+
+    @property
+    def venue_id(self) -> int | None:
+        return self.row["venue_id"]
+
+    @property
+    def guests(self) -> int:
+        return self.row["guests"]
+
+    @property
+    def email(self) -> str:
+        return self.row["email"]
 
 
 def prepare_booking(
@@ -206,7 +218,7 @@ def prepare_booking(
         ical_uid=invites.new_uid(),
         language=current_language(),
     )
-    return Booking(event_id, venue_id, guests, email, row, new_feed(email) if email else None)
+    return Booking(row, new_feed(email) if email else None)
 
 
 def create_rsvp(event_id: int, *, confirm_later: bool = False, **sent: Any) -> NewRsvp:
