@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
@@ -133,48 +135,49 @@ def _turn_taken(engine) -> bool:
     return _writer_turns[engine]._in_process.locked()
 
 
+@contextmanager
+def _turn_taken_at(pool_event: str) -> Iterator[list[bool]]:
+    """Whether the writers' turn was taken at each ``pool_event`` ("checkout",
+    "checkin") of the app's engine inside the block, which runs in an app
+    context; the session is removed afterwards."""
+    engine = db.engine
+    seen: list[bool] = []
+    listener = lambda *_args: seen.append(_turn_taken(engine))  # noqa: E731
+    sa.event.listen(engine, pool_event, listener)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(engine, pool_event, listener)
+        db.session.remove()
+
+
 def test_the_next_writer_may_go_once_the_commit_is_made(sqlite_app):
     """The turn ends with the commit, not after the session has tidied up
     (its connection back to the pool), and a savepoint's commit ends nothing."""
     from volunteer_hub.contact.models import ContactMessage, Topic
 
-    with sqlite_app.app_context():
+    with sqlite_app.app_context(), _turn_taken_at("checkin") as at_checkin:
         engine = db.engine
-        at_checkin = []
-        listener = lambda *_args: at_checkin.append(_turn_taken(engine))  # noqa: E731
-        sa.event.listen(engine, "checkin", listener)
-        try:
-            begin_write()
-            with db.session.begin_nested():
-                db.session.add(ContactMessage(name="Writer", email="w@example.org",
-                                              topic=next(iter(Topic)), body="x"))
-            assert _turn_taken(engine)
-            db.session.commit()
-            assert at_checkin == [False]
-            assert not _turn_taken(engine)
-            begin_write()  # and a rollback ends it too
-            assert _turn_taken(engine)
-            db.session.rollback()
-            assert not _turn_taken(engine)
-        finally:
-            sa.event.remove(engine, "checkin", listener)
-            db.session.remove()
+        begin_write()
+        with db.session.begin_nested():
+            db.session.add(ContactMessage(name="Writer", email="w@example.org",
+                                          topic=next(iter(Topic)), body="x"))
+        assert _turn_taken(engine)
+        db.session.commit()
+        assert at_checkin == [False]
+        assert not _turn_taken(engine)
+        begin_write()  # and a rollback ends it too
+        assert _turn_taken(engine)
+        db.session.rollback()
+        assert not _turn_taken(engine)
 
 
 def test_a_writer_takes_its_turn_once_its_connection_is_out_of_the_pool(sqlite_app):
     """Checking a connection out of the pool needs no turn: the turn is
     held for the transaction alone."""
-    with sqlite_app.app_context():
-        engine = db.engine
-        at_checkout = []
-        listener = lambda *_args: at_checkout.append(_turn_taken(engine))  # noqa: E731
-        sa.event.listen(engine, "checkout", listener)
-        try:
-            begin_write()
-            assert at_checkout == [False]
-            assert _turn_taken(engine)
-            db.session.rollback()
-            assert not _turn_taken(engine)
-        finally:
-            sa.event.remove(engine, "checkout", listener)
-            db.session.remove()
+    with sqlite_app.app_context(), _turn_taken_at("checkout") as at_checkout:
+        begin_write()
+        assert at_checkout == [False]
+        assert _turn_taken(db.engine)
+        db.session.rollback()
+        assert not _turn_taken(db.engine)
