@@ -45,3 +45,19 @@ def test_bots_are_told_plainly(spam_app):
     honeypot = check(spam_app, started="forged", website="http://spam.example")[1]
     assert "leave the last field empty" in honeypot["website"][0]
     assert "This form has expired" in honeypot["started"][0]
+
+
+def test_a_stamp_is_checked_against_the_key_that_signed_it(spam_app, tmp_path):
+    # The check of each stamp is remembered: per key, so that a stamp of
+    # another app (another secret key) never passes here on the strength of
+    # having passed there.
+    other = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'y.sqlite3'}",
+                        "SECRET_KEY": "another key", "FORM_MIN_SECONDS": 0},
+                       instance_path=str(tmp_path))
+    with other.test_request_context():
+        stamp = started_stamp()
+    assert check(other, started=stamp, website="")[0]
+    spam_app.config["FORM_MIN_SECONDS"] = 0
+    errors = check(spam_app, started=stamp, website="")[1]
+    assert "This form has expired" in errors["started"][0]
+    assert check(spam_app, started=stamp + "x", website="")[1]["started"]

@@ -19,10 +19,6 @@ from wtforms import HiddenField, StringField, ValidationError
 SALT = "volunteer-hub-form-started"
 
 
-def _serializer() -> URLSafeSerializer:
-    return _serializer_for(current_app.config["SECRET_KEY"])
-
-
 @lru_cache(maxsize=2)
 def _serializer_for(secret_key: str) -> URLSafeSerializer:
     return URLSafeSerializer(secret_key, salt=SALT)
@@ -37,6 +33,27 @@ def started_stamp() -> str:
 @lru_cache(maxsize=2)
 def _signed_second(secret_key: str, second: int) -> str:
     return _serializer_for(secret_key).dumps(second)
+
+
+def shown_at(stamp: str) -> int:
+    """The second a form was shown, from its signed stamp; raises
+    ``BadSignature`` for a stamp this app did not sign."""
+    return _shown_at(current_app.config["SECRET_KEY"], stamp)
+
+
+#: distinct stamps whose check is remembered: every second of the last
+#: several minutes of a surge, each stamp shared by all the forms shown in it
+SHOWN_AT_KEPT = 1024
+
+
+@lru_cache(maxsize=SHOWN_AT_KEPT)
+def _shown_at(secret_key: str, stamp: str) -> int:
+    # A stamp checks the same every time: the many forms sent back from one
+    # second are checked once (a forged stamp raises, and is not kept).
+    shown = _serializer_for(secret_key).loads(stamp)
+    if not isinstance(shown, int):
+        raise BadSignature("not a stamp")
+    return shown
 
 
 class SpamGuardMixin:
@@ -61,11 +78,11 @@ class SpamGuardMixin:
 
     def validate_started(self, field: HiddenField) -> None:
         try:
-            shown_at = _serializer().loads(field.data or "")
+            shown = shown_at(field.data or "")
         except BadSignature:
             field.data = started_stamp()
             raise ValidationError(gettext("This form has expired. Please send it again.")) from None
-        if time.time() - shown_at < current_app.config["FORM_MIN_SECONDS"]:
+        if time.time() - shown < current_app.config["FORM_MIN_SECONDS"]:
             field.data = started_stamp()
             raise ValidationError(gettext("That was very quick. Please check the form and "
                                           "send it again."))
