@@ -18,6 +18,7 @@ from volunteer_hub.database import (
     _checkpointers,
     _writer_turns,
     begin_write,
+    write_transaction,
 )
 from volunteer_hub.extensions import db
 
@@ -181,3 +182,72 @@ def test_a_writer_takes_its_turn_once_its_connection_is_out_of_the_pool(sqlite_a
         assert _turn_taken(db.engine)
         db.session.rollback()
         assert not _turn_taken(db.engine)
+
+
+def _messages() -> int:
+    from volunteer_hub.contact.models import ContactMessage
+
+    return db.session.scalar(sa.select(sa.func.count()).select_from(ContactMessage))
+
+
+def _insert_message(connection: sa.Connection) -> None:
+    from volunteer_hub.contact.models import ContactMessage, Topic
+
+    connection.execute(sa.insert(ContactMessage.__table__).values(
+        name="Writer", email="w@example.org", topic=next(iter(Topic)), body="x"))
+
+
+def test_a_write_transaction_commits_its_block_or_nothing(app):
+    with app.app_context():
+        before = _messages()
+        with write_transaction() as connection:
+            _insert_message(connection)
+        # the session's own transaction had only read: it was ended, and
+        # sees the write
+        assert _messages() == before + 1
+        with pytest.raises(LookupError), write_transaction() as connection:
+            _insert_message(connection)
+            raise LookupError("the booking's rules said no")
+        assert _messages() == before + 1
+        db.session.remove()
+
+
+def test_a_write_transaction_holds_the_turn_and_the_lock_until_its_commit(sqlite_app):
+    with sqlite_app.app_context():
+        engine = db.engine
+        other = sa.create_engine(sqlite_app.config["SQLALCHEMY_DATABASE_URI"],
+                                 connect_args={"timeout": 0.1})
+        with write_transaction() as connection:
+            _insert_message(connection)
+            assert _turn_taken(engine)
+            with other.connect() as rival, pytest.raises(sa.exc.OperationalError,
+                                                         match="locked"):
+                rival.exec_driver_sql("BEGIN IMMEDIATE")
+        assert not _turn_taken(engine)
+        with pytest.raises(LookupError), write_transaction():
+            raise LookupError("the booking's rules said no")
+        assert not _turn_taken(engine)  # given back after a rollback too
+        other.dispose()
+        db.session.remove()
+
+
+def test_a_write_transaction_counts_towards_the_next_checkpoint(sqlite_app):
+    with sqlite_app.app_context():
+        checkpointer = _checkpointers[db.engine]
+        checkpointer._commits = 0
+        with write_transaction() as connection:
+            _insert_message(connection)
+        assert checkpointer._commits == 1
+        db.session.remove()
+
+
+def test_a_write_transaction_comes_before_the_sessions_writes(app):
+    from volunteer_hub.events.models import Event
+
+    with app.app_context():
+        db.session.add(Event(slug="x", title="X", timezone="UTC"))
+        db.session.flush()
+        with pytest.raises(RuntimeError, match="before the transaction's first write"), \
+                write_transaction():
+            pass
+        db.session.rollback()

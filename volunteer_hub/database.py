@@ -12,6 +12,8 @@ import sqlite3
 import threading
 import time
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,7 +22,7 @@ from typing import Any
 
 from flask import current_app
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, Engine, MetaData, event
+from sqlalchemy import Connection, DateTime, Engine, MetaData, event
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import DeclarativeBase, Session, registry
 from sqlalchemy.types import TypeDecorator
@@ -314,10 +316,7 @@ def begin_write() -> None:
     try again" (``volunteer_hub.overload``).
     """
     session = db.session()
-    if session.in_transaction():
-        if session.new or session.dirty or session.deleted or session.info.get("wrote"):
-            raise RuntimeError("begin_write() must come before the transaction's first write")
-        session.rollback()
+    _end_reading(session, "begin_write()")
     timeout_ms = int(current_app.config["LOCK_TIMEOUT_MS"])
     write = _Write(timeout_ms / 1000)
     token = _starting_write.set(write)
@@ -333,6 +332,55 @@ def begin_write() -> None:
         session.info["writer_turn"] = write.turn
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql(f"SET LOCAL lock_timeout = {timeout_ms}")
+
+
+def _end_reading(session: Session, caller: str) -> None:
+    """End the session's transaction if it has only read: what it loaded is
+    read again afterwards. One that has written cannot be ended so."""
+    if session.in_transaction():
+        if session.new or session.dirty or session.deleted or session.info.get("wrote"):
+            raise RuntimeError(f"{caller} must come before the transaction's first write")
+        session.rollback()
+
+
+@contextmanager
+def write_transaction() -> Iterator[Connection]:
+    """A writer's transaction, as ``begin_write()`` starts one, on a
+    connection of its own outside the ORM session: for a few Core
+    statements that decide on capacity (a booking), committed when the
+    block ends and rolled back if it raises. The session's start, flush and
+    commit cost more than such statements themselves, and the writers' turn
+    is held for all of it.
+
+    A session transaction that has only read so far is ended first, so that
+    what the session reads afterwards includes this one's writes. The turn
+    is given back once the commit is in; on PostgreSQL the transaction waits
+    for locks ``LOCK_TIMEOUT_MS`` at most. Waiting ends as for
+    ``begin_write()``, with ``DatabaseBusy`` or an ``OperationalError``.
+    """
+    _end_reading(db.session(), "write_transaction()")
+    timeout_ms = int(current_app.config["LOCK_TIMEOUT_MS"])
+    engine = db.engine
+    write = _Write(timeout_ms / 1000)
+    with engine.connect() as connection:
+        token = _starting_write.set(write)
+        try:
+            transaction = connection.begin()
+        finally:
+            _starting_write.reset(token)
+        try:
+            if connection.dialect.name == "postgresql":
+                connection.exec_driver_sql(f"SET LOCAL lock_timeout = {timeout_ms}")
+            yield connection
+            transaction.commit()
+        except BaseException:
+            transaction.rollback()
+            raise
+        finally:
+            if write.turn is not None:
+                write.turn.release()
+    if (checkpointer := _checkpointers.get(engine)) is not None:
+        checkpointer.committed()
 
 
 def _end_turn(session: Session) -> None:

@@ -20,7 +20,7 @@ from flask_babel import gettext
 from sqlalchemy.exc import IntegrityError
 
 from volunteer_hub import overload
-from volunteer_hub.database import begin_write, utcnow
+from volunteer_hub.database import begin_write, utcnow, write_transaction
 from volunteer_hub.errors import render_error
 from volunteer_hub.events.pages import render_event
 from volunteer_hub.events.services import (
@@ -75,14 +75,12 @@ def _create(slug: str) -> ResponseReturnValue:
             form.submission_key.data = new_nonce()
         return render_event(get_public_event_or_404(slug), form, 422)
     booking = services.prepare_booking(form.event_id, **form.data_for_service())
-    begin_write()
     try:
-        result = services.book(booking, confirm_later=True)
-        db.session.commit()
+        with write_transaction() as connection:
+            result = services.book(booking, confirm_later=True, connection=connection)
     except (services.RsvpError, IntegrityError) as error:
         # IntegrityError: the same form sent to two events at once
         # (PostgreSQL), and the first won.
-        db.session.rollback()
         form.submission_key.data = new_nonce()
         message = services.RESENT_FORM if isinstance(error, IntegrityError) else str(error)
         return render_event(get_public_event_or_404(slug), form, 422, error=message)

@@ -226,7 +226,8 @@ def create_rsvp(event_id: int, *, confirm_later: bool = False, **sent: Any) -> N
     return book(prepare_booking(event_id, **sent), confirm_later=confirm_later)
 
 
-def book(booking: Booking, *, confirm_later: bool = False) -> NewRsvp:
+def book(booking: Booking, *, confirm_later: bool = False,
+         connection: Connection | None = None) -> NewRsvp:
     """Book a place (or a place on the waitlist) and queue the confirmation.
 
     The same submission key gives back the RSVP it created before.
@@ -235,6 +236,9 @@ def book(booking: Booking, *, confirm_later: bool = False) -> NewRsvp:
 
     ``confirm_later``: the confirmation is only reserved in the outbox, for
     the mail worker to write (``write_confirmation()``), out of the lock.
+    ``connection``: a ``write_transaction()``'s, instead of the session's
+    (begun with ``begin_write()``); with ``confirm_later`` only, as the
+    confirmation is otherwise written through the session.
 
     Under the lock it runs a handful of plain statements: one read (the
     event as it stands, the venue's count, an earlier sending of the form;
@@ -242,7 +246,10 @@ def book(booking: Booking, *, confirm_later: bool = False) -> NewRsvp:
     Raises ``RsvpGone`` when the event was deleted meanwhile.
     """
     event_id, venue_id, guests = booking.event_id, booking.venue_id, booking.guests
-    connection = db.session.connection()
+    if connection is None:
+        connection = db.session.connection()
+    elif not confirm_later:
+        raise ValueError("a booking on a connection of its own confirms later")
     if connection.dialect.name == "postgresql":
         connection.execute(_LOCK_EVENT, {"event_id": event_id})
     event = connection.execute(_BOOKING, {
