@@ -11,28 +11,39 @@ settings, so one per key serves every request and thread.
 They also derive each signing key once, where itsdangerous derives it again
 (a hash or an HMAC) for every signature, and leave small payloads
 uncompressed: a session holding a CSRF token or a token itself does not
-shrink, yet itsdangerous tried zlib on each. What they sign is unchanged:
-Flask reads the cookies and Flask-WTF checks the tokens as ever
-(tests/security/test_signing.py).
+shrink, yet itsdangerous tried zlib on each. A session of plain values
+(text, numbers, yes or no: a new visitor's, holding a CSRF token) is
+written as the plain JSON that Flask's tagged serializer makes of it
+without walking it for tags, and its cookie from the attributes worked
+out once. What they sign and write is unchanged: Flask reads the cookies
+and Flask-WTF checks the tokens as ever (tests/security/test_signing.py).
 """
 
 from __future__ import annotations
 
+import json
+import re
 import secrets
 from functools import lru_cache
 from typing import Any
 
 from flask import Flask, current_app, g, session
+from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask.wrappers import Response
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from itsdangerous.encoding import base64_encode, want_bytes
 from itsdangerous.serializer import Serializer
+from werkzeug.http import dump_cookie
 
 #: Flask-WTF's salt for CSRF tokens (flask_wtf.csrf), which its check expects.
 CSRF_SALT = "wtf-csrf-token"
 #: Payloads from this many bytes of JSON on are worth trying to compress.
 COMPRESS_FROM = 200
+#: Values that Flask's tagged JSON writes as they are (no tag applies).
+_PLAIN = frozenset({str, int, bool, type(None)})
+#: A cookie value that werkzeug writes unquoted (signed cookies always are).
+_UNQUOTED = re.compile(r"[\w.\-]+", re.ASCII)
 
 
 class _KeptKeySigner(TimestampSigner):
@@ -71,11 +82,25 @@ class KeptSerializer(URLSafeTimedSerializer):
         return base64_encode(json)
 
 
+class SessionSerializer(TaggedJSONSerializer):
+    """Flask's tagged JSON for sessions; a session of plain values, which it
+    would tag no part of, is written straight away, in the same bytes
+    (sorted keys, no spaces, ASCII, as Flask's JSON provider writes)."""
+
+    def dumps(self, value: Any) -> str:
+        if type(value) is dict and all(type(item) in _PLAIN for item in value.values()):
+            return json.dumps(value, separators=(",", ":"), sort_keys=True)
+        return super().dumps(value)
+
+
 class SessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie session, its serializer kept per secret key."""
 
+    serializer = SessionSerializer()
+
     def __init__(self) -> None:
         self._serializers: dict[tuple, URLSafeTimedSerializer] = {}
+        self._cookie_tails: dict[tuple, str] = {}
 
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
         keys = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
@@ -97,18 +122,40 @@ class SessionInterface(SecureCookieSessionInterface):
         if not session or not self.should_set_cookie(app, session):
             super().save_session(app, session, response)
             return
-        response.set_cookie(
-            self.get_cookie_name(app),
-            self.get_signing_serializer(app).dumps(dict(session)),  # type: ignore[union-attr]
-            expires=self.get_expiration_time(app, session),
-            httponly=self.get_cookie_httponly(app),
-            domain=self.get_cookie_domain(app),
-            path=self.get_cookie_path(app),
-            secure=self.get_cookie_secure(app),
-            partitioned=self.get_cookie_partitioned(app),
-            samesite=self.get_cookie_samesite(app),
-        )
+        name = self.get_cookie_name(app)
+        value = self.get_signing_serializer(app).dumps(dict(session))  # type: ignore[union-attr]
+        expires = self.get_expiration_time(app, session)
+        header = f"{name}={value}{self._cookie_tail(app)}"
+        if expires is None and len(header) <= response.max_cookie_size \
+                and _UNQUOTED.fullmatch(value):
+            # a cookie for this visit (no expiry date): only its value changes
+            response.headers.add("Set-Cookie", header)
+        else:  # werkzeug's own, which warns of a cookie too large
+            response.set_cookie(
+                name, value, expires=expires,
+                httponly=self.get_cookie_httponly(app),
+                domain=self.get_cookie_domain(app),
+                path=self.get_cookie_path(app),
+                secure=self.get_cookie_secure(app),
+                partitioned=self.get_cookie_partitioned(app),
+                samesite=self.get_cookie_samesite(app),
+            )
         vary_on_cookie(response)
+
+    def _cookie_tail(self, app: Flask) -> str:
+        """What follows the value in the session cookie's ``Set-Cookie``
+        header (its attributes), as werkzeug writes them, from the app's
+        settings when last seen."""
+        settings = (self.get_cookie_name(app), self.get_cookie_httponly(app),
+                    self.get_cookie_domain(app), self.get_cookie_path(app),
+                    self.get_cookie_secure(app), self.get_cookie_partitioned(app),
+                    self.get_cookie_samesite(app))
+        if (tail := self._cookie_tails.get(settings)) is None:
+            name, httponly, domain, path, secure, partitioned, samesite = settings
+            header = dump_cookie(name, "", httponly=httponly, domain=domain, path=path,
+                                 secure=secure, partitioned=partitioned, samesite=samesite)
+            tail = self._cookie_tails[settings] = header.removeprefix(f"{name}=")
+        return tail
 
 
 def vary_on_cookie(response: Response) -> None:

@@ -3,6 +3,8 @@ Flask and Flask-WTF read and check."""
 
 from __future__ import annotations
 
+import secrets
+
 import pytest
 from flask import Response, session
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
@@ -127,3 +129,45 @@ def test_a_form_signs_its_token_only_when_it_is_shown(csrf_app):
         validate_csrf(token, secret_key=b"a key of this form's own")
         with pytest.raises(ValidationError):
             validate_csrf(token)
+
+
+@pytest.mark.parametrize("data", [
+    {"csrf_token": "ab" * 20, "_fresh": False, "n": 3, "none": None, "fa": "سلام"},
+    {"csrf_token": "ab" * 20, "_flashes": [("rsvp", "created")]},
+    {"when": ("a", "tuple")},
+], ids=["plain values", "flashes", "a tuple"])
+def test_the_session_is_written_in_the_bytes_of_flasks_tagged_json(app, data):
+    from flask.json.tag import TaggedJSONSerializer
+
+    ours = app.session_interface.get_signing_serializer(app)
+    with app.app_context():
+        assert ours.serializer.dumps(data) == TaggedJSONSerializer().dumps(data)
+    assert ours.serializer.loads(ours.serializer.dumps(data)) == data
+
+
+@pytest.mark.parametrize("settings", [
+    {},
+    {"SESSION_COOKIE_SECURE": True, "SESSION_COOKIE_DOMAIN": "hub.example.org",
+     "SESSION_COOKIE_SAMESITE": "Strict", "SESSION_COOKIE_PATH": "/app"},
+], ids=["defaults", "secure, domain, path, strict"])
+def test_the_session_cookie_is_the_one_werkzeug_writes(app, settings):
+    app.config.update(settings)
+    interface = app.session_interface
+    with app.test_request_context("/"):
+        stored = SecureCookieSession({"csrf_token": "ab" * 20})
+        stored.modified = True
+        ours, flasks = Response(), Response()
+        interface.save_session(app, stored, ours)
+        SecureCookieSessionInterface.save_session(interface, app, stored, flasks)
+    assert ours.headers.getlist("Set-Cookie") == flasks.headers.getlist("Set-Cookie")
+    assert "Cookie" in ours.headers["Vary"]
+
+
+def test_a_session_cookie_too_large_is_left_to_werkzeug_which_warns(app):
+    interface = app.session_interface
+    with app.test_request_context("/"):
+        stored = SecureCookieSession({"note": secrets.token_urlsafe(4000)})
+        stored.modified = True
+        response = Response()
+        with pytest.warns(UserWarning, match="cookie is too large"):
+            interface.save_session(app, stored, response)
