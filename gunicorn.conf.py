@@ -80,6 +80,14 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 control_socket_disable = True
 
 
+#: objects allocated (less those freed) before a young collection, Python's
+#: 700 ten times over: a request allocates thousands, and every collection
+#: went through those of the request still alive, which the request frees
+#: itself moments later. Callgrind, RSVP page and form: 1 to 1.5 % fewer
+#: instructions (bench/README.md, 4 December 2026).
+GC_THRESHOLD = (7000, 10, 10)
+
+
 def post_worker_init(worker) -> None:
     """Each worker builds the public calendar feed before it takes a request
     (volunteer_hub.caching.warm_up), so no calendar app waits for the first
@@ -87,10 +95,11 @@ def post_worker_init(worker) -> None:
     the models) is set aside from garbage collection (``gc.freeze``): it
     lives as long as the worker, and a full collection that went through it
     all again stopped a request, booking lock and all, for most of a tenth
-    of a second."""
+    of a second. Young collections come less often (``GC_THRESHOLD``)."""
     import gc
 
     from volunteer_hub.caching import warm_up
 
     warm_up(worker.wsgi)
     gc.freeze()
+    gc.set_threshold(*GC_THRESHOLD)

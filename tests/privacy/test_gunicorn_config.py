@@ -58,3 +58,21 @@ def test_a_single_threaded_worker_per_core_and_one_more_unless_told(monkeypatch)
     assert (settings["worker_class"], settings["threads"]) == ("gthread", 1)
     told = load(monkeypatch, WEB_CONCURRENCY="3", GUNICORN_THREADS="4")
     assert (told["workers"], told["threads"]) == (3, 4)
+
+
+def test_each_worker_warms_up_then_sets_its_objects_aside_from_collection(monkeypatch):
+    import gc
+
+    settings = load(monkeypatch)
+    warmed = []
+    monkeypatch.setattr("volunteer_hub.caching.warm_up", warmed.append)
+    worker = type("Worker", (), {"wsgi": object()})()
+    before = gc.get_threshold()
+    try:
+        settings["post_worker_init"](worker)
+        assert warmed == [worker.wsgi]
+        assert gc.get_freeze_count() > 0
+        assert gc.get_threshold() == settings["GC_THRESHOLD"] == (7000, 10, 10)
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
