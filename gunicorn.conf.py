@@ -38,18 +38,25 @@ bind = _bind()
 # with a p99 of 222 ms instead of 94, because every worker that waits for
 # the booking lock, and every switch between processes, costs the lock's
 # holder (bench/README.md, 3 December 2026, afternoon). One thread each by
-# default: a thread that holds the booking lock (``begin_write``) lets go
-# of Python's lock (the GIL) at every statement, and with siblings in its
-# process it then waited for them, lock and all, for up to 5 ms each time;
+# default: a thread that holds the booking lock (``write_transaction``)
+# lets go of Python's lock (the GIL) at every statement, and with siblings
+# in its process it then waited for them, lock and all, for up to 5 ms;
 # on two cores one thread per worker took about 1.4 times as many RSVPs a
 # second as four. More threads (GUNICORN_THREADS) suit requests that mostly
 # wait, such as a database across a network. WEB_CONCURRENCY is the name
 # gunicorn and most hosts already use.
 workers = int(os.environ.get("WEB_CONCURRENCY") or _cores() + 1)
 threads = int(os.environ.get("GUNICORN_THREADS") or 1)
-worker_class = "gthread"
-#: open (keep-alive) connections each worker holds; idle ones use no thread
-#: (the gthread worker serves keep-alive connections with one thread too)
+# One thread: gunicorn's plain ``sync`` worker, one request at a time, one
+# per connection, which nginx in front (docs/deploy.md) is made for: it
+# reads slow clients' requests whole and keeps their connections itself.
+# The ``gthread`` worker with one thread took as many RSVPs a second, but
+# handed each request from its poller to its thread and back, and its p99
+# was two to four times as long (event page 73 to 107 ms against 26 to
+# 40, RSVPs 151 to 176 against 91 to 99: bench/README.md, 4 December 2026).
+# Several threads need ``gthread``.
+worker_class = "sync" if threads == 1 else "gthread"
+#: open (keep-alive) connections each gthread worker holds; idle ones use no thread
 worker_connections = 1000
 
 # Each worker builds its own app, so each has its own database connections:
@@ -60,7 +67,8 @@ preload_app = False
 timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
 #: on a restart or deploy, requests in flight get this long to finish
 graceful_timeout = 30
-#: seconds an idle keep-alive connection stays open
+#: seconds an idle keep-alive connection stays open (gthread; sync workers
+#: close each connection after its answer)
 keepalive = 5
 
 # Privacy (SECURITY.md): no access log by default. Paths carry people's

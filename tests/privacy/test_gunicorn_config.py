@@ -55,9 +55,9 @@ def test_a_single_threaded_worker_per_core_and_one_more_unless_told(monkeypatch)
         monkeypatch.delenv(name, raising=False)
     settings = load(monkeypatch)
     assert settings["workers"] == len(os.sched_getaffinity(0)) + 1
-    assert (settings["worker_class"], settings["threads"]) == ("gthread", 1)
+    assert (settings["worker_class"], settings["threads"]) == ("sync", 1)
     told = load(monkeypatch, WEB_CONCURRENCY="3", GUNICORN_THREADS="4")
-    assert (told["workers"], told["threads"]) == (3, 4)
+    assert (told["workers"], told["threads"], told["worker_class"]) == (3, 4, "gthread")
 
 
 def test_each_worker_warms_up_then_sets_its_objects_aside_from_collection(monkeypatch):
