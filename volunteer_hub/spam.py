@@ -60,7 +60,9 @@ class SpamGuardMixin:
 
     website = StringField(lazy_gettext("Leave this field empty"),
                           render_kw={"autocomplete": "off", "tabindex": "-1"})
-    started = HiddenField()
+    #: hidden, so never labelled: a label left out is one WTForms
+    #: translates for every form it builds
+    started = HiddenField(label="")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]

@@ -161,3 +161,30 @@ def test_cancelled_draft_and_past_events_take_no_rsvps(client, make_event, fetch
         response = client.post(f"/events/{event.slug}/rsvp", data=rsvp_form(event.venues[0]))
         assert response.status_code == 422
     assert fetch(sa.select(Rsvp)) == []
+
+
+def test_a_form_sent_right_translates_its_choices_only(app, make_event, monkeypatch):
+    """Labels and messages are translated when a page shows them; building
+    the form from a right answer (as every RSVP under a surge does) asks the
+    catalogues for the choices alone (which it checks the answer against),
+    not for the hidden fields' labels."""
+    from flask_babel import Domain
+
+    from volunteer_hub import forms
+    from volunteer_hub.rsvps.forms import RsvpForm
+
+    event = make_event()
+    asked: list[str] = []
+    monkeypatch.setattr(forms._WTFormsMessages, "gettext",
+                        lambda self, string: asked.append(string) or string)
+    translate = Domain.gettext
+
+    def gettext(self, string, **variables):
+        asked.append(string)
+        return translate(self, string, **variables)
+
+    monkeypatch.setattr(Domain, "gettext", gettext)
+    data = {**rsvp_form(event.venues[0]), "submission_key": "k" * 43}
+    with app.test_request_context(f"/events/{event.slug}/rsvp", method="POST", data=data):
+        RsvpForm(event)
+    assert sorted(asked) == ["In person: %(venue)s", "Online"]

@@ -111,7 +111,8 @@ class RsvpForm(SpamGuardMixin, AttendanceForm):
     keep_updated = _keep_updated_field()
     access_needs = _access_needs_field()
     #: one-time key: the same form sent twice gives back the same RSVP
-    submission_key = HiddenField(validators=[Regexp(
+    #: (hidden: no label, as for ``started``)
+    submission_key = HiddenField(label="", validators=[Regexp(
         r"^[A-Za-z0-9_-]{43}$", message=lazy_gettext("This form has expired."))])
 
     def __init__(self, event: Event | EventOutline, *args: Any, **kwargs: Any) -> None:
