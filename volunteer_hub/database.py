@@ -317,21 +317,35 @@ def begin_write() -> None:
     """
     session = db.session()
     _end_reading(session, "begin_write()")
-    timeout_ms = int(current_app.config["LOCK_TIMEOUT_MS"])
-    write = _Write(timeout_ms / 1000)
+    with _starting_as_writer() as write:
+        connection = session.connection()
+    if write.turn is not None:
+        session.info["writer_turn"] = write.turn
+    _limit_lock_wait(connection)
+
+
+@contextmanager
+def _starting_as_writer() -> Iterator[_Write]:
+    """Around the start of a writer's transaction: what ``_begin`` needs to
+    take the writers' turn and ``BEGIN IMMEDIATE``, and the turn given back
+    should the start fail."""
+    write = _Write(int(current_app.config["LOCK_TIMEOUT_MS"]) / 1000)
     token = _starting_write.set(write)
     try:
-        connection = session.connection()
+        yield write
     except BaseException:
         if write.turn is not None:
             write.turn.release()
         raise
     finally:
         _starting_write.reset(token)
-    if write.turn is not None:
-        session.info["writer_turn"] = write.turn
+
+
+def _limit_lock_wait(connection: Connection) -> None:
+    """On PostgreSQL, the transaction waits for locks ``LOCK_TIMEOUT_MS`` at most."""
     if connection.dialect.name == "postgresql":
-        connection.exec_driver_sql(f"SET LOCAL lock_timeout = {timeout_ms}")
+        connection.exec_driver_sql(
+            f"SET LOCAL lock_timeout = {int(current_app.config['LOCK_TIMEOUT_MS'])}")
 
 
 def _end_reading(session: Session, caller: str) -> None:
@@ -359,18 +373,12 @@ def write_transaction() -> Iterator[Connection]:
     ``begin_write()``, with ``DatabaseBusy`` or an ``OperationalError``.
     """
     _end_reading(db.session(), "write_transaction()")
-    timeout_ms = int(current_app.config["LOCK_TIMEOUT_MS"])
     engine = db.engine
-    write = _Write(timeout_ms / 1000)
     with engine.connect() as connection:
-        token = _starting_write.set(write)
-        try:
+        with _starting_as_writer() as write:
             transaction = connection.begin()
-        finally:
-            _starting_write.reset(token)
         try:
-            if connection.dialect.name == "postgresql":
-                connection.exec_driver_sql(f"SET LOCAL lock_timeout = {timeout_ms}")
+            _limit_lock_wait(connection)
             yield connection
             transaction.commit()
         except BaseException:

@@ -123,38 +123,31 @@ class SessionInterface(SecureCookieSessionInterface):
             super().save_session(app, session, response)
             return
         name = self.get_cookie_name(app)
+        attributes = {
+            "httponly": self.get_cookie_httponly(app), "domain": self.get_cookie_domain(app),
+            "path": self.get_cookie_path(app), "secure": self.get_cookie_secure(app),
+            "partitioned": self.get_cookie_partitioned(app),
+            "samesite": self.get_cookie_samesite(app),
+        }
         value = self.get_signing_serializer(app).dumps(dict(session))  # type: ignore[union-attr]
         expires = self.get_expiration_time(app, session)
-        header = f"{name}={value}{self._cookie_tail(app)}"
+        header = f"{name}={value}{self._cookie_tail(name, attributes)}"
         if expires is None and len(header) <= response.max_cookie_size \
                 and _UNQUOTED.fullmatch(value):
             # a cookie for this visit (no expiry date): only its value changes
             response.headers.add("Set-Cookie", header)
         else:  # werkzeug's own, which warns of a cookie too large
-            response.set_cookie(
-                name, value, expires=expires,
-                httponly=self.get_cookie_httponly(app),
-                domain=self.get_cookie_domain(app),
-                path=self.get_cookie_path(app),
-                secure=self.get_cookie_secure(app),
-                partitioned=self.get_cookie_partitioned(app),
-                samesite=self.get_cookie_samesite(app),
-            )
+            response.set_cookie(name, value, expires=expires, **attributes)
         vary_on_cookie(response)
 
-    def _cookie_tail(self, app: Flask) -> str:
-        """What follows the value in the session cookie's ``Set-Cookie``
-        header (its attributes), as werkzeug writes them, from the app's
-        settings when last seen."""
-        settings = (self.get_cookie_name(app), self.get_cookie_httponly(app),
-                    self.get_cookie_domain(app), self.get_cookie_path(app),
-                    self.get_cookie_secure(app), self.get_cookie_partitioned(app),
-                    self.get_cookie_samesite(app))
-        if (tail := self._cookie_tails.get(settings)) is None:
-            name, httponly, domain, path, secure, partitioned, samesite = settings
-            header = dump_cookie(name, "", httponly=httponly, domain=domain, path=path,
-                                 secure=secure, partitioned=partitioned, samesite=samesite)
-            tail = self._cookie_tails[settings] = header.removeprefix(f"{name}=")
+    def _cookie_tail(self, name: str, attributes: dict[str, Any]) -> str:
+        """What follows the value in the ``Set-Cookie`` header of cookie
+        ``name`` with ``attributes`` (no expiry date), as werkzeug writes
+        it; worked out once for each name and attributes."""
+        key = (name, *attributes.values())
+        if (tail := self._cookie_tails.get(key)) is None:
+            tail = self._cookie_tails[key] = dump_cookie(name, "", **attributes).removeprefix(
+                f"{name}=")
         return tail
 
 
