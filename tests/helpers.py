@@ -19,6 +19,7 @@ from aiosmtpd.handlers import Message
 from flask import Flask
 from ical.calendar_stream import IcsCalendarStream
 
+from volunteer_hub.driver import statement_run
 from volunteer_hub.events.models import Venue
 from volunteer_hub.extensions import db
 
@@ -183,16 +184,23 @@ def signup_path(response: Any) -> str:
 
 @contextmanager
 def counting_queries(app: Flask) -> Iterator[list[str]]:
-    """Collect the SQL statements the app runs inside the block."""
+    """Collect the SQL statements the app runs inside the block: through
+    SQLAlchemy, and straight on the driver (``volunteer_hub.driver``)."""
     statements: list[str] = []
 
     def count(conn, cursor, statement, parameters, context, executemany):
         statements.append(statement)
 
+    def count_driver_statement(_statement, *, sql, connection):
+        if connection.engine is engine:
+            statements.append(sql)
+
     with app.app_context():
         engine = db.engine
     sa.event.listen(engine, "before_cursor_execute", count)
+    statement_run.connect(count_driver_statement)
     try:
         yield statements
     finally:
+        statement_run.disconnect(count_driver_statement)
         sa.event.remove(engine, "before_cursor_execute", count)

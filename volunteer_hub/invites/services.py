@@ -9,6 +9,7 @@ from sqlalchemy import Connection, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from volunteer_hub.database import utcnow
+from volunteer_hub.driver import DriverStatement
 from volunteer_hub.extensions import db
 from volunteer_hub.invites.models import CalendarFeed
 from volunteer_hub.tokens import link_token, new_nonce, token_hash
@@ -54,13 +55,16 @@ def ensure_feed(email: str, feed: dict[str, Any] | None = None,
     request creates it at the same moment; on the session's connection
     unless given another (the one a booking holds already)."""
     connection = connection or db.session.connection()
-    connection.execute(_INSERT_FEED[connection.dialect.name],
-                       {**(feed or new_feed(email)), "created_at": utcnow()})
+    _INSERT_FEED[connection.dialect.name].run(
+        connection, {**(feed or new_feed(email)), "created_at": utcnow()})
 
 
-#: ``ensure_feed``'s insert for each database, built once.
+#: ``ensure_feed``'s insert for each database, compiled once (it runs under
+#: a booking's lock: volunteer_hub.driver).
 _INSERT_FEED = {
-    dialect.dialect.name: dialect.insert(CalendarFeed.__table__).on_conflict_do_nothing()
+    dialect.dialect.name: DriverStatement(
+        dialect.insert(CalendarFeed.__table__).on_conflict_do_nothing(),
+        columns=("email_key", "token_nonce", "token_hash", "created_at"))
     for dialect in (sqlite, postgresql)
 }
 

@@ -16,9 +16,10 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext, lazy_gettext, ngettext
 from flask_babel.speaklater import LazyString
-from sqlalchemy import Connection, Integer, Row, and_, bindparam, func, insert, select
+from sqlalchemy import Connection, Integer, and_, bindparam, func, insert, select
 
 from volunteer_hub.database import begin_write, utcnow
+from volunteer_hub.driver import DriverStatement
 from volunteer_hub.events.models import Event, EventStatus, Venue
 from volunteer_hub.events.services import accepts_rsvps, lock_event, venue_of
 from volunteer_hub.events.translations import localized
@@ -128,20 +129,21 @@ def places_left_by_venue(event: Event) -> dict[int, int | None]:
     }
 
 
-# What a booking runs under the lock, built once and run on the
-# transaction's connection (Core): under a surge the bookings of an event
-# take the lock one after another, so the lock is only as quick as this,
-# and the ORM's work per statement (building it, its cache key, loading
-# objects) cost several times the statements themselves.
+# What a booking runs under the lock, compiled once and run on the driver's
+# cursor of the transaction's connection (volunteer_hub.driver): under a
+# surge the bookings of an event take the lock one after another, so the
+# lock is only as quick as this, and SQLAlchemy's work per statement (the
+# ORM's still more) cost several times the statements themselves.
 _EVENTS, _VENUES, _RSVPS = Event.__table__, Venue.__table__, Rsvp.__table__
 #: on PostgreSQL, the event's row lock, taken before ``_BOOKING`` reads (a
 #: statement that waited for a lock still sees the rows as they stood when
 #: it began); on SQLite the transaction holds the database's write lock
-_LOCK_EVENT = select(_EVENTS.c.id).where(_EVENTS.c.id == bindparam("event_id")).with_for_update()
+_LOCK_EVENT = DriverStatement(
+    select(_EVENTS.c.id).where(_EVENTS.c.id == bindparam("event_id")).with_for_update())
 #: in one statement: the event as it stands, the chosen venue's capacity
 #: and count if it is one of the event's, and an earlier sending of the
 #: same form
-_BOOKING = (
+_BOOKING = DriverStatement(
     select(_EVENTS.c.status, _EVENTS.c.starts_at, _EVENTS.c.ends_at, _EVENTS.c.guest_limit,
            _EVENTS.c.online, _VENUES.c.id.label("venue_id"), _VENUES.c.capacity,
            _VENUES.c.people_going,
@@ -152,12 +154,17 @@ _BOOKING = (
         _VENUES.c.event_id == _EVENTS.c.id)))
     .where(_EVENTS.c.id == bindparam("event_id")))
 #: that earlier sending, when there was one
-_EARLIER = select(
+_EARLIER = DriverStatement(select(
     _RSVPS.c.token_nonce, _RSVPS.c.event_id, _RSVPS.c.email_key, _RSVPS.c.venue_id,
     _RSVPS.c.guests,
-).where(_RSVPS.c.id == bindparam("rsvp_id"))
-_INSERT_RSVP = insert(_RSVPS).returning(_RSVPS.c.id)
-_INSERT_OUTBOX = insert(OutboxMessage.__table__)
+).where(_RSVPS.c.id == bindparam("rsvp_id")))
+#: a ``Booking.row``, with its place and times
+_INSERT_RSVP = DriverStatement(insert(_RSVPS).returning(_RSVPS.c.id), columns=(
+    "event_id", "venue_id", "name", "email", "email_key", "guests", "keep_updated",
+    "access_needs", "token_nonce", "token_hash", "submission_hash", "ical_uid", "language",
+    "status", "waitlisted_at", "created_at", "updated_at"))
+_INSERT_OUTBOX = DriverStatement(insert(OutboxMessage.__table__), columns=(
+    "recipient", "subject", "mime", "rsvp_id", "compose", "next_attempt_at", "created_at"))
 
 
 @dataclass(frozen=True)
@@ -251,14 +258,14 @@ def book(booking: Booking, *, confirm_later: bool = False,
     elif not confirm_later:
         raise ValueError("a booking on a connection of its own confirms later")
     if connection.dialect.name == "postgresql":
-        connection.execute(_LOCK_EVENT, {"event_id": event_id})
-    event = connection.execute(_BOOKING, {
+        _LOCK_EVENT.run(connection, {"event_id": event_id})
+    event = _BOOKING.first(connection, {
         "event_id": event_id, "venue_id": venue_id,
-        "submission_hash": booking.row["submission_hash"]}).first()
+        "submission_hash": booking.row["submission_hash"]})
     if event is None:
         raise RsvpGone()
     if event.earlier_id is not None:
-        earlier = connection.execute(_EARLIER, {"rsvp_id": event.earlier_id}).one()
+        earlier = _EARLIER.first(connection, {"rsvp_id": event.earlier_id})
         if (earlier.event_id, earlier.email_key, earlier.venue_id, earlier.guests) != (
             event_id, booking.row["email_key"], venue_id, guests
         ):
@@ -273,15 +280,15 @@ def book(booking: Booking, *, confirm_later: bool = False,
         left = _free(event.capacity, event.people_going)
     now = utcnow()
     waitlisted = not _fits(1 + guests, left)
-    rsvp_id = connection.execute(_INSERT_RSVP, dict(
+    rsvp_id = _INSERT_RSVP.first(connection, dict(
         booking.row,
         status=RsvpStatus.WAITLISTED if waitlisted else RsvpStatus.GOING,
         waitlisted_at=now if waitlisted else None,
         created_at=now,
         updated_at=now,
-    )).scalar_one()
+    )).id
     if confirm_later:
-        _leave_confirmation_to_write(connection, rsvp_id, booking)
+        _leave_confirmation_to_write(connection, rsvp_id, booking, now)
     else:
         rsvp = db.session.get(Rsvp, rsvp_id)
         _queue(rsvp, "confirmation", has_earlier_rsvp=_has_other_rsvp(rsvp))
@@ -292,7 +299,8 @@ def book(booking: Booking, *, confirm_later: bool = False,
 CONFIRMATION_TO_WRITE = "rsvp-confirmation"
 
 
-def _leave_confirmation_to_write(connection: Connection, rsvp_id: int, booking: Booking) -> None:
+def _leave_confirmation_to_write(connection: Connection, rsvp_id: int, booking: Booking,
+                                 now: datetime) -> None:
     """Reserve the confirmation's place in the outbox, in the booking's
     transaction, for the mail worker to write: what it says (templates,
     MIME, the invite) is most of an RSVP's work, and people under a surge
@@ -301,9 +309,9 @@ def _leave_confirmation_to_write(connection: Connection, rsvp_id: int, booking: 
         return
     # made now, under the lock: writing the message then only reads
     ensure_feed(booking.email, booking.feed, connection)
-    connection.execute(_INSERT_OUTBOX, dict(
+    _INSERT_OUTBOX.run(connection, dict(
         recipient=booking.email, subject="", mime=None, rsvp_id=rsvp_id,
-        compose=CONFIRMATION_TO_WRITE))
+        compose=CONFIRMATION_TO_WRITE, next_attempt_at=now, created_at=now))
 
 
 def _confirmation_to_write(rsvp_id: int, *, lock: bool = False) -> OutboxMessage | None:
@@ -675,7 +683,7 @@ def _check_request(event: Event, venue_id: int | None, guests: int) -> Venue | N
     return venue
 
 
-def _check_taking(event: Event | Row, venue_id: int | None, guests: int) -> None:
+def _check_taking(event: Event | Any, venue_id: int | None, guests: int) -> None:
     """That the event (or its row: status, dates, guest limit, online)
     takes RSVPs, this many guests and, for ``venue_id`` None, people online."""
     if not accepts_rsvps(event):
