@@ -372,7 +372,8 @@ def write_transaction() -> Iterator[Connection]:
     for locks ``LOCK_TIMEOUT_MS`` at most. Waiting ends as for
     ``begin_write()``, with ``DatabaseBusy`` or an ``OperationalError``.
     """
-    _end_reading(db.session(), "write_transaction()")
+    if db.session.registry.has():  # else there is no transaction to end (nor a session to make)
+        _end_reading(db.session(), "write_transaction()")
     engine = db.engine
     with engine.connect() as connection:
         with _starting_as_writer() as write:
