@@ -251,3 +251,12 @@ def test_a_write_transaction_comes_before_the_sessions_writes(app):
                 write_transaction():
             pass
         db.session.rollback()
+
+
+def test_a_write_transaction_makes_no_session_where_the_request_had_none(app):
+    with app.app_context():
+        with write_transaction() as connection:
+            _insert_message(connection)
+        assert not db.session.registry.has()  # an RSVP's POST needs none
+        assert _messages() == 1
+        db.session.remove()
