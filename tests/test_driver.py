@@ -3,7 +3,7 @@ and write what ``Connection.execute`` would, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -25,20 +25,24 @@ EVENT_AND_VENUE = DriverStatement(
         VENUES.c.event_id == EVENTS.c.id)))
     .where(EVENTS.c.id == sa.bindparam("event_id")))
 
-NEW_MESSAGE = DriverStatement(
-    sa.insert(OutboxMessage.__table__).returning(OutboxMessage.__table__.c.id),
-    columns=("recipient", "subject", "mime", "next_attempt_at", "created_at"))
-
-NEW_FEED = DriverStatement(sa.insert(CalendarFeed.__table__), columns=(
-    "email_key", "token_nonce", "token_hash", "created_at"))
+MESSAGES = OutboxMessage.__table__
+NEW_MESSAGE = DriverStatement(sa.insert(MESSAGES).returning(MESSAGES.c.id))
+NEW_FEED = DriverStatement(sa.insert(CalendarFeed.__table__))
 
 NOON = datetime(2027, 9, 25, 16, 0, tzinfo=UTC)
+#: the same moment in Tehran's winter offset and as a naive time
+NOON_IN_TEHRAN = datetime(2027, 9, 25, 19, 30, tzinfo=timezone(timedelta(hours=3, minutes=30)))
+
+
+def _message(**values):
+    return {"recipient": "shirin@example.org", "subject": "Ready", "mime": None,
+            "next_attempt_at": NOON, "created_at": NOON, **values}
 
 
 def test_a_select_reads_the_values_sqlalchemy_reads(app, make_event):
     event = make_event(stream_url=None)
     venue = event.venues[0]
-    with app.app_context(), db.engine.connect() as connection:
+    with app.app_context(), db.engine.connect() as connection, connection.begin():
         for venue_id in (venue.id, venue.id + 1000):  # one of the event's, and none
             params = {"event_id": event.id, "venue_id": venue_id}
             row = EVENT_AND_VENUE.first(connection, params)
@@ -50,15 +54,13 @@ def test_a_select_reads_the_values_sqlalchemy_reads(app, make_event):
 
 
 def test_a_select_that_finds_nothing_gives_none(app, make_event):
-    with app.app_context(), db.engine.connect() as connection:
+    with app.app_context(), db.engine.connect() as connection, connection.begin():
         assert EVENT_AND_VENUE.first(connection, {"event_id": 404, "venue_id": None}) is None
 
 
 def test_an_insert_stores_its_values_and_the_columns_plain_defaults(app, fetch):
     with app.app_context(), db.engine.begin() as connection:
-        row = NEW_MESSAGE.first(connection, dict(
-            recipient="shirin@example.org", subject="Ready", mime=None,
-            next_attempt_at=NOON, created_at=NOON))
+        row = NEW_MESSAGE.first(connection, _message())
     [message] = fetch(sa.select(OutboxMessage))
     assert message.id == row.id
     assert (message.recipient, message.subject, message.mime) == (
@@ -69,12 +71,48 @@ def test_an_insert_stores_its_values_and_the_columns_plain_defaults(app, fetch):
         MessageStatus.PENDING, 0, False)
 
 
+def test_values_are_stored_exactly_as_sqlalchemy_stores_them(app, fetch):
+    # an aware time in another zone is stored in UTC (the app's UTCDateTime),
+    # in the form SQLAlchemy writes for this database
+    with app.app_context(), db.engine.begin() as connection:
+        mine = NEW_MESSAGE.first(connection, _message(next_attempt_at=NOON_IN_TEHRAN)).id
+        theirs = connection.execute(NEW_MESSAGE.statement, _message(
+            next_attempt_at=NOON_IN_TEHRAN)).scalar_one()
+        stored = dict(connection.execute(sa.select(
+            MESSAGES.c.id, sa.cast(MESSAGES.c.next_attempt_at, sa.String))).all())
+    assert stored[mine] == stored[theirs]
+    assert [message.next_attempt_at for message in fetch(sa.select(OutboxMessage))] == [NOON] * 2
+
+
+def test_a_value_its_type_refuses_raises_sqlalchemys_statement_error(app, fetch):
+    with (app.app_context(), db.engine.connect() as connection, connection.begin(),
+          pytest.raises(sa.exc.StatementError, match="naive datetime")):
+        NEW_MESSAGE.run(connection, _message(created_at=NOON.replace(tzinfo=None)))
+    assert fetch(sa.select(OutboxMessage.id)) == []
+
+
 def test_an_insert_whose_default_is_computed_must_be_given_that_column(app):
-    statement = DriverStatement(sa.insert(OutboxMessage.__table__),
-                                columns=("recipient", "subject", "mime"))
-    with (app.app_context(), db.engine.connect() as connection,
+    without = {key: value for key, value in _message().items() if key != "next_attempt_at"}
+    with (app.app_context(), db.engine.connect() as connection, connection.begin(),
           pytest.raises(ValueError, match=r"outbox_message\.next_attempt_at")):
-        statement.run(connection, {"recipient": "a@example.org", "subject": "", "mime": None})
+        NEW_MESSAGE.run(connection, without)
+
+
+@pytest.mark.parametrize(("params", "refusal"), [
+    ({"event_id": 1, "venue_id": None, "slug": "x"}, "has no parameter slug"),
+    ({"event_id": 1}, "needs a value for venue_id"),
+])
+def test_a_parameter_unknown_or_missing_is_refused_not_ignored(app, params, refusal):
+    with (app.app_context(), db.engine.connect() as connection, connection.begin(),
+          pytest.raises(ValueError, match=refusal)):
+        EVENT_AND_VENUE.first(connection, params)
+
+
+def test_it_runs_only_in_a_transaction_begun_first(app, fetch):
+    with (app.app_context(), db.engine.connect() as connection,
+          pytest.raises(RuntimeError, match="transaction begun first")):
+        NEW_MESSAGE.run(connection, _message())
+    assert fetch(sa.select(OutboxMessage.id)) == []
 
 
 def test_a_broken_rule_raises_sqlalchemys_error_and_rolls_back_with_its_transaction(app, fetch):
@@ -94,9 +132,7 @@ def test_a_broken_rule_raises_sqlalchemys_error_and_rolls_back_with_its_transact
 
 def test_its_statements_are_part_of_the_connections_transaction(app, fetch):
     with app.app_context(), db.engine.connect() as connection, connection.begin() as transaction:
-        NEW_MESSAGE.first(connection, dict(
-            recipient="a@example.org", subject="", mime=None, next_attempt_at=NOON,
-            created_at=NOON))
+        NEW_MESSAGE.first(connection, _message())
         transaction.rollback()
     assert fetch(sa.select(OutboxMessage.id)) == []
 
@@ -106,7 +142,7 @@ def test_a_parameter_used_twice_is_given_at_both_places(app, make_event):
     twice = DriverStatement(sa.select(EVENTS.c.slug).where(
         EVENTS.c.id == sa.bindparam("event_id"),
         EVENTS.c.id <= sa.bindparam("event_id")))
-    with app.app_context(), db.engine.connect() as connection:
+    with app.app_context(), db.engine.connect() as connection, connection.begin():
         assert twice.first(connection, {"event_id": event.id}).slug == event.slug
 
 
@@ -119,7 +155,7 @@ def test_listeners_hear_each_statement_without_its_parameters(app, make_event):
 
     statement_run.connect(listen)
     try:
-        with app.app_context(), db.engine.connect() as connection:
+        with app.app_context(), db.engine.connect() as connection, connection.begin():
             EVENT_AND_VENUE.first(connection, {"event_id": event.id, "venue_id": None})
     finally:
         statement_run.disconnect(listen)
@@ -127,4 +163,3 @@ def test_listeners_hear_each_statement_without_its_parameters(app, make_event):
     assert statement is EVENT_AND_VENUE
     assert set(details) == {"sql", "connection"}
     assert details["sql"].startswith("SELECT event.status")
-    assert str(event.id) not in details["sql"]

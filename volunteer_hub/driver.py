@@ -7,20 +7,25 @@ result object) takes about 40 µs; a booking's statements themselves take
 a few each on SQLite. Under a surge the bookings of an event take the lock
 one after another, so the lock is only as quick as that work.
 
-A ``DriverStatement`` is compiled by SQLAlchemy once per database: its
-SQL in the driver's paramstyle, the order of its parameters, and its
-types' own bind and result processors (so that values go in and come out
-exactly as through ``Connection.execute``). It then runs on the cursor of
-a SQLAlchemy connection, inside that connection's transaction, and raises
-SQLAlchemy's exceptions (``IntegrityError``, ``OperationalError``) as
+A ``DriverStatement`` is compiled by SQLAlchemy once for each kind of
+database (its dialect and paramstyle) and set of parameter names: its SQL
+in the driver's paramstyle, the order of its parameters, the values of the
+columns' plain defaults, and its types' own bind and result processors, so
+that values go in and come out as through ``Connection.execute``. It then
+runs on the cursor of a SQLAlchemy connection, inside the transaction that
+connection has begun, and raises SQLAlchemy's exceptions
+(``IntegrityError``, ``OperationalError``, ``StatementError``) as
 ``Connection.execute`` would.
+
+SQLAlchemy's engine events (``before_cursor_execute``) and its statement
+log do not see these statements; ``statement_run`` announces them instead.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections import namedtuple
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from blinker import Namespace
@@ -29,124 +34,144 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import ClauseElement
 
 #: Sent with ``sql`` (the statement as the driver runs it) and
-#: ``connection`` before each run, when anything listens: the engine's own
-#: events (``before_cursor_execute``) do not see these statements.
-#: The parameters are left out: they hold people's details.
+#: ``connection`` before each run, when anything listens. The parameters
+#: are left out: they hold people's details.
 statement_run = Namespace().signal("driver-statement-run")
 
+Processor = Callable[[Any], Any]
 
-@dataclass(frozen=True)
+
 class _Compiled:
-    """A statement as one database's driver runs it."""
+    """A statement as one database's driver runs it, for one set of
+    parameter names."""
 
-    sql: str
-    #: the parameters' names in their order, for a positional paramstyle
-    #: (SQLite's ``?``); None where the driver takes them by name
-    order: tuple[str, ...] | None
-    #: the values that the statement itself or a column's default fixes
-    fixed: dict[str, Any]
-    #: (name, the type's bind processor) of the parameters whose type has one
-    bind_processors: tuple[tuple[str, Callable[[Any], Any]], ...]
-    #: the class of the rows it returns (None: it returns none)
-    row: type | None
-    #: each returned column's result processor, None where it has none
-    result_processors: tuple[Callable[[Any], Any] | None, ...]
+    def __init__(self, statement: ClauseElement, dialect: Dialect, names: frozenset[str]) -> None:
+        compiled = statement.compile(dialect=dialect, column_keys=list(names))
+        binds = compiled.binds
+        if compiled.literal_execute_params or compiled.escaped_bind_names or any(
+            bind.expanding or bind.callable is not None for bind in binds.values()
+        ):
+            raise ValueError("a DriverStatement takes plain, named parameters only")
+        self.sql: str = compiled.string
+        #: values the parameters need not give: the statement's own (which
+        #: they may override, as with ``Connection.execute``) and the
+        #: columns' plain defaults
+        self.fixed: dict[str, Any] = {
+            name: bind.effective_value for name, bind in binds.items() if not bind.required}
+        for column in compiled.insert_prefetch:
+            if not column.default.is_scalar:
+                raise ValueError(f"give {column.table.name}.{column.name} a value: "
+                                 "its default is computed")
+            self.fixed[column.key] = column.default.arg
+        if unknown := names - binds.keys():
+            raise ValueError(f"the statement has no parameter {', '.join(sorted(unknown))}")
+        if missing := binds.keys() - names - self.fixed.keys():
+            raise ValueError(f"the statement needs a value for {', '.join(sorted(missing))}")
+        #: the parameters' names in their order, for a positional paramstyle
+        #: (SQLite's ``?``); None where the driver takes them by name
+        self.order: tuple[str, ...] | None = (
+            tuple(compiled.positiontup) if dialect.positional else None)
+        self.bind_processors: tuple[tuple[str, Processor], ...] = tuple(
+            (name, process) for name, bind in binds.items()
+            if (process := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None)
+        # a select's columns, an insert's RETURNING columns
+        returned = list(statement.exported_columns)  # type: ignore[attr-defined]
+        self.types = [column.type.dialect_impl(dialect) for column in returned]
+        self.row = namedtuple("Row", [column.key for column in returned]) if returned else None
+        #: each returned column's result processor (None where it has none),
+        #: from the type codes of the first result's columns, as SQLAlchemy's
+        self.result_processors: list[Processor | None] | None = None
+
+    def arguments(self, params: Mapping[str, Any]) -> Any:
+        """``params`` as the driver takes them, processed by their types."""
+        values = {**self.fixed, **params}
+        for name, process in self.bind_processors:
+            values[name] = process(values[name])
+        return values if self.order is None else tuple(values[name] for name in self.order)
+
+    def row_of(self, values: tuple[Any, ...], description: Any, dialect: Dialect) -> Any:
+        """A row the driver returned, processed by its columns' types."""
+        processors = self.result_processors
+        if processors is None:
+            processors = self.result_processors = [
+                type_.result_processor(dialect, column[1])
+                for type_, column in zip(self.types, description, strict=True)]
+        return self.row._make(  # type: ignore[union-attr]
+            value if process is None else process(value)
+            for value, process in zip(values, processors, strict=True))
 
 
 class DriverStatement:
     """A Core statement (a select, or an insert with or without
     ``RETURNING``) to run on the driver's cursor; see the module.
 
-    ``columns``: for an insert, the columns that ``params`` give; the others
-    take their defaults where these are plain values. An insert that would
-    need a column's default computed (a callable) is refused when compiled:
-    pass that column's value instead.
+    An insert's columns are those of the parameters given, as with
+    ``Connection.execute``; the others take their defaults where these are
+    plain values. An insert that would need a default computed (a callable)
+    is refused: give that column a value.
     """
 
-    def __init__(self, statement: ClauseElement, *, columns: Iterable[str] | None = None) -> None:
+    def __init__(self, statement: ClauseElement) -> None:
         self.statement = statement
-        self.columns = None if columns is None else list(columns)
-        self._compiled: dict[str, _Compiled] = {}
+        self._compiled: dict[tuple[type[Dialect], str, frozenset[str]], _Compiled] = {}
 
     def run(self, connection: Connection, params: Mapping[str, Any]) -> None:
-        """Execute it."""
+        """Execute it in ``connection``'s transaction."""
         self._execute(connection, params, fetch=False)
 
     def first(self, connection: Connection, params: Mapping[str, Any]) -> Any:
-        """Execute it and return its first row (a named tuple), or None."""
+        """Execute it in ``connection``'s transaction and return its first
+        row (a named tuple), or None."""
         return self._execute(connection, params, fetch=True)
 
-    def compiled(self, dialect: Dialect) -> _Compiled:
-        try:
-            return self._compiled[dialect.name]
-        except KeyError:
-            compiled = self._compiled[dialect.name] = _compile(self.statement, dialect,
-                                                                 self.columns)
-            return compiled
+    def _compiled_for(self, dialect: Dialect, names: frozenset[str]) -> _Compiled:
+        key = (type(dialect), dialect.paramstyle, names)
+        if (compiled := self._compiled.get(key)) is None:
+            compiled = self._compiled[key] = _Compiled(self.statement, dialect, names)
+        return compiled
 
     def _execute(self, connection: Connection, params: Mapping[str, Any], *, fetch: bool) -> Any:
+        if not connection.in_transaction():
+            # the driver would commit it alone (SQLite), or begin a
+            # transaction SQLAlchemy knows nothing of (psycopg)
+            raise RuntimeError("a DriverStatement runs in a transaction begun first")
         dialect = connection.dialect
-        compiled = self.compiled(dialect)
-        values = {**compiled.fixed, **params}
-        for name, process in compiled.bind_processors:
-            values[name] = process(values[name])
-        arguments = values if compiled.order is None else tuple(
-            values[name] for name in compiled.order)
+        compiled = self._compiled_for(dialect, frozenset(params))
+        error_class = dialect.loaded_dbapi.Error
+        try:
+            arguments = compiled.arguments(params)
+        except Exception as error:  # a value its type refuses, such as a naive datetime
+            raise _wrapped(error, compiled.sql, params, connection) from error
         if statement_run.receivers:
             statement_run.send(self, sql=compiled.sql, connection=connection)
-        cursor = connection.connection.cursor()
+        cursor = None
         try:
+            cursor = connection.connection.cursor()
             cursor.execute(compiled.sql, arguments)
             row = cursor.fetchone() if fetch else None
-        except dialect.loaded_dbapi.Error as error:
+            description = cursor.description
+        except error_class as error:
+            _close(cursor, error_class)
             raise _wrapped(error, compiled.sql, arguments, connection, cursor) from error
-        finally:
+        _close(cursor, error_class)
+        return None if row is None else compiled.row_of(row, description, dialect)
+
+
+def _close(cursor: Any, error_class: type[Exception]) -> None:
+    """Close ``cursor`` if there is one; a cursor that cannot be closed (its
+    connection lost) is left to the garbage collector."""
+    if cursor is not None:
+        with contextlib.suppress(error_class):
             cursor.close()
-        if row is None:
-            return None
-        return compiled.row._make(  # type: ignore[union-attr]
-            value if process is None else process(value)
-            for value, process in zip(row, compiled.result_processors, strict=True))
-
-
-def _compile(statement: ClauseElement, dialect: Dialect, columns: list[str] | None) -> _Compiled:
-    compiled = statement.compile(dialect=dialect, column_keys=columns)
-    if compiled.literal_execute_params or any(
-        bind.expanding for bind in compiled.binds.values()
-    ):
-        raise ValueError("a DriverStatement takes plain parameters only (no IN lists)")
-    fixed = {name: bind.effective_value for name, bind in compiled.binds.items()
-             if not bind.required}
-    for column in compiled.insert_prefetch:
-        if not column.default.is_scalar:
-            raise ValueError(f"give {column.table.name}.{column.name} a value: "
-                             "its default is computed")
-        fixed[column.key] = column.default.arg
-    bind_processors = []
-    for name, bind in compiled.binds.items():
-        process = bind.type.dialect_impl(dialect).bind_processor(dialect)
-        if process is not None:
-            bind_processors.append((name, process))
-    #: a select's columns, an insert's RETURNING columns
-    returned = list(statement.exported_columns)  # type: ignore[attr-defined]
-    return _Compiled(
-        sql=compiled.string,
-        order=tuple(compiled.positiontup) if dialect.positional else None,
-        fixed=fixed,
-        bind_processors=tuple(bind_processors),
-        row=namedtuple("Row", [column.key for column in returned]) if returned else None,
-        result_processors=tuple(
-            column.type.dialect_impl(dialect).result_processor(dialect, None)
-            for column in returned),
-    )
 
 
 def _wrapped(error: Exception, sql: str, arguments: Any, connection: Connection,
-             cursor: Any) -> BaseException:
+             cursor: Any = None) -> BaseException:
     """``error`` as SQLAlchemy's exception; a lost connection is dropped
     from the pool, as ``Connection.execute`` does."""
     dialect = connection.dialect
-    disconnected = dialect.is_disconnect(error, connection.connection, cursor)
+    disconnected = isinstance(error, dialect.loaded_dbapi.Error) and dialect.is_disconnect(
+        error, connection.connection, cursor)
     if disconnected:
         connection.invalidate(error)
     return DBAPIError.instance(sql, arguments, error, dialect.loaded_dbapi.Error,

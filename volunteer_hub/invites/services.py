@@ -63,8 +63,7 @@ def ensure_feed(email: str, feed: dict[str, Any] | None = None,
 #: a booking's lock: volunteer_hub.driver).
 _INSERT_FEED = {
     dialect.dialect.name: DriverStatement(
-        dialect.insert(CalendarFeed.__table__).on_conflict_do_nothing(),
-        columns=("email_key", "token_nonce", "token_hash", "created_at"))
+        dialect.insert(CalendarFeed.__table__).on_conflict_do_nothing().inline())
     for dialect in (sqlite, postgresql)
 }
 

@@ -11,7 +11,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from flask import current_app
 from flask_babel import gettext, lazy_gettext, ngettext
@@ -39,6 +39,17 @@ log = logging.getLogger(__name__)
 
 LINK_PURPOSE = "rsvp"
 RESENT_FORM = lazy_gettext("This form was already sent. Please reload the page to RSVP again.")
+
+
+class EventTerms(Protocol):
+    """What a booking checks of an event: the ``Event``, or the row that
+    ``book`` reads under the lock."""
+
+    status: EventStatus
+    starts_at: datetime | None
+    ends_at: datetime | None
+    guest_limit: int
+    online: bool
 
 
 class RsvpError(Exception):
@@ -158,13 +169,8 @@ _EARLIER = DriverStatement(select(
     _RSVPS.c.token_nonce, _RSVPS.c.event_id, _RSVPS.c.email_key, _RSVPS.c.venue_id,
     _RSVPS.c.guests,
 ).where(_RSVPS.c.id == bindparam("rsvp_id")))
-#: a ``Booking.row``, with its place and times
-_INSERT_RSVP = DriverStatement(insert(_RSVPS).returning(_RSVPS.c.id), columns=(
-    "event_id", "venue_id", "name", "email", "email_key", "guests", "keep_updated",
-    "access_needs", "token_nonce", "token_hash", "submission_hash", "ical_uid", "language",
-    "status", "waitlisted_at", "created_at", "updated_at"))
-_INSERT_OUTBOX = DriverStatement(insert(OutboxMessage.__table__), columns=(
-    "recipient", "subject", "mime", "rsvp_id", "compose", "next_attempt_at", "created_at"))
+_INSERT_RSVP = DriverStatement(insert(_RSVPS).returning(_RSVPS.c.id))
+_INSERT_OUTBOX = DriverStatement(insert(OutboxMessage.__table__).inline())
 
 
 @dataclass(frozen=True)
@@ -683,7 +689,7 @@ def _check_request(event: Event, venue_id: int | None, guests: int) -> Venue | N
     return venue
 
 
-def _check_taking(event: Event | Any, venue_id: int | None, guests: int) -> None:
+def _check_taking(event: EventTerms, venue_id: int | None, guests: int) -> None:
     """That the event (or its row: status, dates, guest limit, online)
     takes RSVPs, this many guests and, for ``venue_id`` None, people online."""
     if not accepts_rsvps(event):
