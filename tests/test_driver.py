@@ -108,6 +108,30 @@ def test_a_parameter_unknown_or_missing_is_refused_not_ignored(app, params, refu
         EVENT_AND_VENUE.first(connection, params)
 
 
+def test_a_list_of_values_is_refused_when_compiled(app):
+    statement = DriverStatement(sa.select(EVENTS.c.slug).where(
+        EVENTS.c.id.in_(sa.bindparam("ids", expanding=True))))
+    with (app.app_context(), db.engine.connect() as connection, connection.begin(),
+          pytest.raises(ValueError, match="plain, named parameters only")):
+        statement.first(connection, {"ids": [1, 2]})
+
+
+def test_a_lost_connection_is_dropped_from_the_pool_and_the_next_one_works(app, make_event):
+    event = make_event()
+    params = {"event_id": event.id, "venue_id": None}
+    with app.app_context():
+        with db.engine.connect() as connection:
+            transaction = connection.begin()
+            connection.connection.dbapi_connection.close()  # the server went away
+            with pytest.raises(sa.exc.DBAPIError) as raised:
+                EVENT_AND_VENUE.first(connection, params)
+            # dropped at once, as Connection.execute does, before any rollback
+            assert raised.value.connection_invalidated and connection.invalidated
+            transaction.rollback()
+        with db.engine.connect() as connection, connection.begin():
+            assert EVENT_AND_VENUE.first(connection, params).status is EventStatus.PUBLISHED
+
+
 def test_it_runs_only_in_a_transaction_begun_first(app, fetch):
     with (app.app_context(), db.engine.connect() as connection,
           pytest.raises(RuntimeError, match="transaction begun first")):
@@ -123,7 +147,8 @@ def test_a_broken_rule_raises_sqlalchemys_error_and_rolls_back_with_its_transact
             NEW_FEED.run(connection, feed)
         with (pytest.raises(sa.exc.IntegrityError) as raised,
               db.engine.connect() as connection, connection.begin()):
-            NEW_FEED.run(connection, {**feed, "email_key": "b@example.org"})
+            NEW_FEED.run(connection, {**feed, "email_key": "b@example.org",
+                                      "token_hash": "i" * 64})
             NEW_FEED.run(connection, feed)  # the same address and token again
     # SQLAlchemy's error, with the statement, as Connection.execute raises it
     assert "INSERT INTO calendar_feed" in str(raised.value)
