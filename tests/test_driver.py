@@ -30,7 +30,7 @@ NEW_MESSAGE = DriverStatement(sa.insert(MESSAGES).returning(MESSAGES.c.id))
 NEW_FEED = DriverStatement(sa.insert(CalendarFeed.__table__))
 
 NOON = datetime(2027, 9, 25, 16, 0, tzinfo=UTC)
-#: the same moment in Tehran's winter offset and as a naive time
+#: the same moment at Tehran's offset (+03:30 all year since 2022)
 NOON_IN_TEHRAN = datetime(2027, 9, 25, 19, 30, tzinfo=timezone(timedelta(hours=3, minutes=30)))
 
 
